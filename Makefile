@@ -1,0 +1,50 @@
+# The two commands of the README wrap cmake/ctest:
+#   make run    install what is missing, build, extract the bundled sample as a table
+#   make check  install what is missing, build, run every test (and again under ASan+UBSan)
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+PREFIX     ?= /usr/local
+JOBS       ?= 2
+
+.PHONY: all run check deps build test asan bench fuzz install clean
+
+all: build
+
+deps:
+	@./scripts/deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJKB_WERROR=ON \
+	      -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	./$(BUILD)/jikenbo extract --format table sample/*.txt sample/*.html
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+$(ASAN_BUILD)/build.ninja:
+	CC=clang cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DJKB_SANITIZE=ON \
+	      -DJKB_WERROR=ON
+
+asan: deps $(ASAN_BUILD)/build.ninja
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    ctest --output-on-failure -j $(JOBS) -LE accuracy
+
+check: test asan
+
+bench: build
+	./bench/run.sh $(BUILD)
+
+fuzz: deps
+	./fuzz/run.sh $(or $(SECONDS),60)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz
