@@ -35,6 +35,11 @@ typedef struct jkb_count {
     jkb_count_qual qual;
 } jkb_count;
 
+/* The longest numeral jkb_number_parse reads, in bytes; a longer run of
+ * digits or kanji numerals is not a number. It keeps every call bounded, so
+ * trying each position of a text stays linear. */
+#define JKB_NUMBER_MAX_BYTES 40
+
 /* Read a number at s[pos]: ASCII digits with optional ',' groups
  * ("3,325"), kanji numerals (三百, 一万二千), mixed forms (2万3千, 1.2万, 3万).
  * Returns bytes consumed (0: none) and the value in *value. A number that
