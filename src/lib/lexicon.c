@@ -1,0 +1,366 @@
+/*
+ * Lexicon loading and the one-pass multi-pattern scan. Terms are bucketed by
+ * their first two characters' bytes (a 64 Ki-bit prefilter on the first two
+ * bytes, then a hash of the first six): at each character of the text one
+ * bitmap test rejects almost every position, and the few candidates are
+ * compared in place. Fills nothing itself; extract.c reads the hits.
+ */
+#include "lexicon.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "norm.h"
+
+#define KEY_LONG 6
+#define NBUCKET 8192
+
+struct jkb_lexicon {
+    jkb_vec terms;    /* jkb_term */
+    jkb_vec actors;   /* char *: canonical actor names */
+    jkb_arena strings;
+    /* compiled */
+    int compiled;
+    uint8_t prefilter[65536 / 8];
+    uint32_t *bucket_start; /* NBUCKET + 1 offsets into order */
+    uint32_t *short_start;  /* 65536 + 1 offsets into short_order (terms shorter than KEY_LONG) */
+    uint32_t *order, *short_order;
+};
+
+static const char *const lex_fields[] = {"category", "data_class", "vector", "authority",
+                                         "measure",  "org_kind",   "actor",  "cue"};
+static const char *const cue_names[] = {
+#define JKB_CUE_NAME(n) #n,
+    JKB_CUES(JKB_CUE_NAME)
+#undef JKB_CUE_NAME
+};
+
+jkb_status jkb_lexicon_new(jkb_lexicon **out)
+{
+    jkb_lexicon *lx = calloc(1, sizeof *lx);
+    if (!lx)
+        return JKB_ENOMEM;
+    jkb_vec_init(&lx->terms, sizeof(jkb_term));
+    jkb_vec_init(&lx->actors, sizeof(char *));
+    jkb_arena_init(&lx->strings);
+    *out = lx;
+    return JKB_OK;
+}
+
+void jkb_lexicon_free(jkb_lexicon *lx)
+{
+    if (!lx)
+        return;
+    jkb_vec_free(&lx->terms);
+    jkb_vec_free(&lx->actors);
+    jkb_arena_free(&lx->strings);
+    free(lx->bucket_start);
+    free(lx->short_start);
+    free(lx->order);
+    free(lx->short_order);
+    free(lx);
+}
+
+const jkb_term *jkb_lexicon_term(const jkb_lexicon *lx, uint32_t i) { return &JKB_VEC_AT(&lx->terms, jkb_term, i); }
+const char *jkb_lexicon_actor(const jkb_lexicon *lx, int i)
+{
+    return i >= 0 && (size_t)i < lx->actors.n ? JKB_VEC_AT(&lx->actors, char *, i) : NULL;
+}
+size_t jkb_lexicon_size(const jkb_lexicon *lx) { return lx->terms.n; }
+
+char *jkb_lexicon_normalize(const char *s, size_t len, size_t *outlen)
+{
+    jkb_norm n;
+    jkb_norm_init(&n);
+    if (jkb_norm_run(&n, s, 0, len) != JKB_OK) {
+        jkb_norm_free(&n);
+        return NULL;
+    }
+    char *r = malloc(n.len + 1);
+    if (r) {
+        for (size_t i = 0; i < n.len; i++)
+            r[i] = (char)jkb_lower((unsigned char)n.s[i]);
+        r[n.len] = 0;
+        *outlen = n.len;
+    }
+    jkb_norm_free(&n);
+    return r;
+}
+
+static int lookup(const char *const *names, int count, const char *s, size_t len, int fold_case)
+{
+    for (int i = 0; i < count; i++) {
+        size_t n = strlen(names[i]);
+        if (n != len)
+            continue;
+        size_t k = 0;
+        for (; k < n; k++)
+            if ((fold_case ? jkb_lower((unsigned char)s[k]) : (unsigned char)s[k]) !=
+                (fold_case ? jkb_lower((unsigned char)names[i][k]) : (unsigned char)names[i][k]))
+                break;
+        if (k == n)
+            return i;
+    }
+    return -1;
+}
+
+static int actor_index(jkb_lexicon *lx, const char *name, size_t len)
+{
+    for (size_t i = 0; i < lx->actors.n; i++) {
+        const char *a = JKB_VEC_AT(&lx->actors, char *, i);
+        if (strlen(a) == len && memcmp(a, name, len) == 0)
+            return (int)i;
+    }
+    if (lx->actors.n >= 32000)
+        return -1;
+    char **slot = jkb_vec_push(&lx->actors);
+    if (!slot)
+        return -1;
+    *slot = jkb_arena_strndup(&lx->strings, name, len);
+    return *slot ? (int)(lx->actors.n - 1) : -1;
+}
+
+static int value_of(jkb_lexicon *lx, int field, const char *v, size_t n)
+{
+    switch (field) {
+    case JKB_LF_CATEGORY: return jkb_key_lookup(jkb_category_key, v, n);
+    case JKB_LF_DATA_CLASS: return jkb_key_lookup(jkb_data_class_key, v, n);
+    case JKB_LF_VECTOR: return jkb_key_lookup(jkb_vector_key, v, n);
+    case JKB_LF_AUTHORITY: return jkb_key_lookup(jkb_authority_key, v, n);
+    case JKB_LF_MEASURE: return jkb_key_lookup(jkb_measure_key, v, n);
+    case JKB_LF_ORG_KIND: return jkb_key_lookup(jkb_org_kind_key, v, n);
+    case JKB_LF_ACTOR: return actor_index(lx, v, n);
+    case JKB_LF_CUE: return lookup(cue_names, JKB_CUE__COUNT, v, n, 1);
+    default: return -1;
+    }
+}
+
+static int flags_of(const char *s, size_t n, int *bad)
+{
+    static const char *const names[] = {"word", "weak", "legal", "suffix", "strong", "noversion"};
+    int flags = 0;
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && s[j] != ',')
+            j++;
+        int k = lookup(names, 6, s + i, j - i, 0);
+        if (k < 0 && j > i)
+            *bad = 1;
+        else if (k >= 0)
+            flags |= 1 << k;
+        i = j + 1;
+    }
+    return flags;
+}
+
+jkb_status jkb_lexicon_add_tsv(jkb_lexicon *lx, const char *tsv, size_t len, const char *name, jkb_err *err)
+{
+    if (lx->compiled) {
+        jkb_err_set(err, JKB_EINVAL, 0, "%s: the lexicon is already compiled", name);
+        return JKB_EINVAL;
+    }
+    size_t i = 0, line = 0;
+    while (i < len) {
+        size_t eol = i;
+        while (eol < len && tsv[eol] != '\n')
+            eol++;
+        line++;
+        size_t e = eol;
+        if (e > i && tsv[e - 1] == '\r')
+            e--;
+        const char *col[4] = {0};
+        size_t clen[4] = {0};
+        int ncol = 0;
+        if (e > i && tsv[i] != '#') {
+            size_t a = i;
+            while (ncol < 4) {
+                size_t b = a;
+                while (b < e && tsv[b] != '\t')
+                    b++;
+                col[ncol] = tsv + a;
+                clen[ncol] = b - a;
+                ncol++;
+                if (b >= e)
+                    break;
+                a = b + 1;
+            }
+            if (ncol < 3 || clen[0] == 0) {
+                jkb_err_set(err, JKB_EINVAL, i, "%s:%zu: expected term<TAB>field<TAB>value[<TAB>flags]", name, line);
+                return JKB_EINVAL;
+            }
+            int field = lookup(lex_fields, JKB_LF__COUNT, col[1], clen[1], 0);
+            if (field < 0) {
+                jkb_err_set(err, JKB_EINVAL, i, "%s:%zu: unknown field '%.*s'", name, line, (int)(clen[1] > 40 ? 40 : clen[1]), col[1]);
+                return JKB_EINVAL;
+            }
+            int value = value_of(lx, field, col[2], clen[2]);
+            if (value < 0) {
+                jkb_err_set(err, JKB_EINVAL, i, "%s:%zu: unknown %s value '%.*s'", name, line, lex_fields[field],
+                            (int)(clen[2] > 40 ? 40 : clen[2]), col[2]);
+                return JKB_EINVAL;
+            }
+            int bad = 0;
+            int flags = ncol > 3 ? flags_of(col[3], clen[3], &bad) : 0;
+            if (bad) {
+                jkb_err_set(err, JKB_EINVAL, i, "%s:%zu: unknown flag in '%.*s'", name, line, (int)(clen[3] > 40 ? 40 : clen[3]), col[3]);
+                return JKB_EINVAL;
+            }
+            size_t nlen = 0;
+            char *norm = jkb_lexicon_normalize(col[0], clen[0], &nlen);
+            if (!norm)
+                return JKB_ENOMEM;
+            char *kept = nlen ? jkb_arena_strndup(&lx->strings, norm, nlen) : NULL;
+            free(norm);
+            if (nlen && !kept)
+                return JKB_ENOMEM;
+            if (nlen) {
+                jkb_term *t = jkb_vec_push(&lx->terms);
+                if (!t)
+                    return JKB_ENOMEM;
+                t->text = kept;
+                t->len = (uint32_t)nlen;
+                t->field = (uint8_t)field;
+                t->value = (int16_t)value;
+                t->flags = (uint8_t)flags;
+                if (jkb_is_alnum((unsigned char)kept[0]) || jkb_is_alnum((unsigned char)kept[nlen - 1]))
+                    t->flags |= JKB_LX_WORD;
+            }
+        }
+        i = eol + 1;
+    }
+    return JKB_OK;
+}
+
+static uint32_t hash6(const unsigned char *p)
+{
+    uint32_t h = 2166136261u;
+    for (int k = 0; k < KEY_LONG; k++)
+        h = (h ^ jkb_lower(p[k])) * 16777619u;
+    return h & (NBUCKET - 1);
+}
+
+static uint32_t key2(const unsigned char *p) { return ((uint32_t)jkb_lower(p[0]) << 8) | jkb_lower(p[1]); }
+
+jkb_status jkb_lexicon_compile(jkb_lexicon *lx, jkb_err *err)
+{
+    (void)err;
+    if (lx->compiled)
+        return JKB_OK;
+    size_t n = lx->terms.n;
+    lx->bucket_start = calloc(NBUCKET + 1, sizeof(uint32_t));
+    lx->short_start = calloc(65536 + 1, sizeof(uint32_t));
+    lx->order = malloc((n + 1) * sizeof(uint32_t));
+    lx->short_order = malloc((n + 1) * sizeof(uint32_t));
+    if (!lx->bucket_start || !lx->short_start || !lx->order || !lx->short_order)
+        return JKB_ENOMEM;
+    memset(lx->prefilter, 0, sizeof lx->prefilter);
+    /* counting sort of terms into buckets */
+    for (size_t i = 0; i < n; i++) {
+        jkb_term *t = &JKB_VEC_AT(&lx->terms, jkb_term, i);
+        const unsigned char *p = (const unsigned char *)t->text;
+        if (t->len >= KEY_LONG)
+            lx->bucket_start[hash6(p) + 1]++;
+        else
+            lx->short_start[(t->len >= 2 ? key2(p) : ((uint32_t)jkb_lower(p[0]) << 8)) + 1]++;
+        if (t->len >= 2)
+            lx->prefilter[key2(p) >> 3] |= (uint8_t)(1u << (key2(p) & 7));
+        else
+            for (uint32_t b = 0; b < 256; b++) { /* one-byte term: any following byte */
+                uint32_t k = ((uint32_t)jkb_lower(p[0]) << 8) | b;
+                lx->prefilter[k >> 3] |= (uint8_t)(1u << (k & 7));
+            }
+    }
+    for (size_t b = 0; b < NBUCKET; b++)
+        lx->bucket_start[b + 1] += lx->bucket_start[b];
+    for (size_t b = 0; b < 65536; b++)
+        lx->short_start[b + 1] += lx->short_start[b];
+    uint32_t *fill = calloc(NBUCKET, sizeof(uint32_t));
+    uint32_t *sfill = calloc(65536, sizeof(uint32_t));
+    if (!fill || !sfill) {
+        free(fill);
+        free(sfill);
+        return JKB_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        jkb_term *t = &JKB_VEC_AT(&lx->terms, jkb_term, i);
+        const unsigned char *p = (const unsigned char *)t->text;
+        if (t->len >= KEY_LONG) {
+            uint32_t h = hash6(p);
+            lx->order[lx->bucket_start[h] + fill[h]++] = (uint32_t)i;
+        } else {
+            uint32_t k = t->len >= 2 ? key2(p) : ((uint32_t)jkb_lower(p[0]) << 8);
+            lx->short_order[lx->short_start[k] + sfill[k]++] = (uint32_t)i;
+        }
+    }
+    free(fill);
+    free(sfill);
+    lx->compiled = 1;
+    return JKB_OK;
+}
+
+static int match_at(const jkb_term *t, const unsigned char *s, size_t len, size_t i)
+{
+    if (len - i < t->len)
+        return 0;
+    const unsigned char *p = (const unsigned char *)t->text;
+    for (uint32_t k = 0; k < t->len; k++)
+        if (jkb_lower(s[i + k]) != p[k])
+            return 0;
+    if (t->flags & JKB_LX_WORD) {
+        if (jkb_is_alnum(p[0]) && i > 0 && jkb_is_alnum(s[i - 1]))
+            return 0;
+        if (jkb_is_alnum(p[t->len - 1]) && i + t->len < len && jkb_is_alnum(s[i + t->len]))
+            return 0;
+    }
+    return 1;
+}
+
+static jkb_status emit(jkb_vec *hits, size_t i, const jkb_term *t, uint32_t idx)
+{
+    jkb_hit *h = jkb_vec_push(hits);
+    if (!h)
+        return JKB_ENOMEM;
+    h->start = (uint32_t)i;
+    h->end = (uint32_t)(i + t->len);
+    h->term = idx;
+    return JKB_OK;
+}
+
+jkb_status jkb_lexicon_scan(const jkb_lexicon *lx, const char *text, size_t len, jkb_vec *hits)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    const jkb_term *terms = lx->terms.p;
+    if (!lx->compiled)
+        return JKB_EINVAL;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = s[i];
+        size_t step = c < 0x80 ? 1 : jkb_u8len(c);
+        if (i + 1 < len) {
+            uint32_t k = key2(s + i);
+            if (lx->prefilter[k >> 3] & (1u << (k & 7))) {
+                if (len - i >= KEY_LONG) {
+                    uint32_t h = hash6(s + i);
+                    for (uint32_t j = lx->bucket_start[h]; j < lx->bucket_start[h + 1]; j++) {
+                        uint32_t ti = lx->order[j];
+                        if (match_at(&terms[ti], s, len, i) && emit(hits, i, &terms[ti], ti))
+                            return JKB_ENOMEM;
+                    }
+                }
+                for (uint32_t j = lx->short_start[k]; j < lx->short_start[k + 1]; j++) {
+                    uint32_t ti = lx->short_order[j];
+                    if (match_at(&terms[ti], s, len, i) && emit(hits, i, &terms[ti], ti))
+                        return JKB_ENOMEM;
+                }
+                uint32_t k1 = (uint32_t)jkb_lower(c) << 8; /* one-byte terms */
+                for (uint32_t j = lx->short_start[k1]; j < lx->short_start[k1 + 1]; j++) {
+                    uint32_t ti = lx->short_order[j];
+                    if (terms[ti].len == 1 && k1 != k && match_at(&terms[ti], s, len, i) && emit(hits, i, &terms[ti], ti))
+                        return JKB_ENOMEM;
+                }
+            }
+        }
+        i += step;
+    }
+    return JKB_OK;
+}

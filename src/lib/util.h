@@ -1,0 +1,73 @@
+/*
+ * Small memory helpers of the core: a growable byte buffer with a hard cap
+ * (curl's dynbuf) and a bump arena that owns every string a record hands out.
+ */
+#ifndef JKB_UTIL_H
+#define JKB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "jikenbo/jikenbo.h"
+
+typedef struct jkb_buf {
+    char *p;
+    size_t len, cap, max;
+} jkb_buf;
+
+void jkb_buf_init(jkb_buf *b, size_t max);
+jkb_status jkb_buf_reserve(jkb_buf *b, size_t extra);
+jkb_status jkb_buf_add(jkb_buf *b, const void *p, size_t n);
+jkb_status jkb_buf_addc(jkb_buf *b, char c);
+void jkb_buf_free(jkb_buf *b);
+
+/* Arena: blocks of memory released all at once (or reset for reuse). */
+typedef struct jkb_arena_block jkb_arena_block;
+typedef struct jkb_arena {
+    jkb_arena_block *head;
+    size_t used, cap;
+} jkb_arena;
+
+void jkb_arena_init(jkb_arena *a);
+void *jkb_arena_alloc(jkb_arena *a, size_t n);
+char *jkb_arena_strndup(jkb_arena *a, const char *s, size_t n);
+void jkb_arena_reset(jkb_arena *a); /* keeps the first block */
+void jkb_arena_free(jkb_arena *a);
+
+/* A growable array of fixed-size items, capped. */
+typedef struct jkb_vec {
+    void *p;
+    size_t n, cap, size;
+} jkb_vec;
+
+void jkb_vec_init(jkb_vec *v, size_t item_size);
+void *jkb_vec_push(jkb_vec *v); /* NULL on ENOMEM; the new item is zeroed */
+void jkb_vec_free(jkb_vec *v);
+#define JKB_VEC_AT(v, T, i) (((T *)(v)->p)[i])
+
+void jkb_err_set(jkb_err *err, jkb_status code, size_t offset, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* UTF-8 helpers (no <ctype.h> on bytes). */
+static inline int jkb_is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static inline int jkb_is_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static inline unsigned char jkb_lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c; }
+/* Length of the UTF-8 sequence starting with byte c (1 for invalid lead bytes). */
+static inline size_t jkb_u8len(unsigned char c)
+{
+    return c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF8 ? 4 : 1;
+}
+/* Does s[pos..len) start with the literal lit? */
+static inline int jkb_at(const char *s, size_t len, size_t pos, const char *lit, size_t litlen)
+{
+    return pos <= len && len - pos >= litlen && memcmp(s + pos, lit, litlen) == 0;
+}
+#define JKB_AT(s, len, pos, lit) jkb_at((s), (len), (pos), (lit), sizeof(lit) - 1)
+
+#endif
