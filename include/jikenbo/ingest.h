@@ -31,9 +31,12 @@ typedef struct jkb_text {
 /* Decode `len` bytes into UTF-8 document text. `name` (may be NULL) is a
  * file name or URL whose extension helps pick the format; `charset_hint`
  * (may be NULL) is e.g. an HTTP Content-Type charset. On failure *out is
- * zeroed and err says why: JKB_EFORMAT for binary data ("not a text file:
- * NUL bytes at byte 12"), JKB_EUTF8 when no encoding fits.
- * A UTF-8 BOM is dropped; CRLF and CR become LF. */
+ * zeroed and err says why: JKB_EFORMAT for binary data ("binary data (NUL
+ * byte at offset 12)", "a ZIP archive, not a text notice"), JKB_EUTF8 when
+ * no encoding fits, JKB_ETOOBIG for HTML that libxml2 gives up on (nesting
+ * deeper than 256, a text run over 10 MB). A UTF-8 BOM is dropped; CRLF and
+ * CR become LF; a character cut off by the end of the input becomes U+FFFD;
+ * nothing else changes. See docs/ingest.md. */
 jkb_status jkb_text_decode(const char *bytes, size_t len, const char *name, const char *charset_hint,
                            jkb_format fmt, jkb_text *out, jkb_err *err);
 void jkb_text_free(jkb_text *t);

@@ -196,7 +196,7 @@ typedef struct jkb_engine jkb_engine;
 
 /* Build the engine from the compiled-in lexicon. */
 jkb_status jkb_engine_new(jkb_engine **out, jkb_err *err);
-/* Add a user lexicon (TSV, same format as data/lexicon/*.tsv; see
+/* Add a user lexicon (TSV, same format as the files in data/lexicon; see
  * docs/lexicon.md) before the first extraction. `name` is used in messages. */
 jkb_status jkb_engine_add_lexicon(jkb_engine *eng, const char *tsv, size_t len,
                                   const char *name, jkb_err *err);
@@ -209,6 +209,10 @@ typedef struct jkb_opts {
     bool single;           /* treat the whole text as one notice */
 } jkb_opts;
 
+/* The notices of a document: their spans, in order, into *out (malloc'd,
+ * free with free()). A blank document has none. */
+jkb_status jkb_notices(const char *text, size_t len, jkb_span **out, size_t *n, jkb_err *err);
+
 /* Called once per notice, in order. The record and everything it points to
  * are valid only during the call. A non-zero return stops the extraction
  * with JKB_ESTOP. */
@@ -219,6 +223,11 @@ typedef int (*jkb_record_fn)(const jkb_record *rec, const char *text, void *ud);
  * anything). Thread-safe for distinct calls on one engine once compiled. */
 jkb_status jkb_extract(jkb_engine *eng, const char *text, size_t len, const jkb_opts *opts,
                        jkb_record_fn fn, void *ud, jkb_err *err);
+
+/* Extract the given notices only (spans from jkb_notices), numbering them
+ * from first_index. For splitting one document among threads. */
+jkb_status jkb_extract_spans(jkb_engine *eng, const char *text, size_t len, const jkb_span *spans, size_t n,
+                             size_t first_index, jkb_record_fn fn, void *ud, jkb_err *err);
 
 /* ---- JSON output ---- */
 

@@ -1,7 +1,7 @@
 /*
  * The lexicon: words that signal categories, data classes, vectors,
  * authorities, measures, actors, org kinds and the cues the extractor reads
- * (negation, possibility, events ...). Loaded from TSV (data/lexicon/*.tsv,
+ * (negation, possibility, events ...). Loaded from TSV (the files of data/lexicon,
  * compiled in, plus users' files), scanned in one multi-pattern pass over the
  * normalized text.
  */

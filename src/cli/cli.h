@@ -1,0 +1,57 @@
+/*
+ * The command-line front end: shared helpers of the subcommands (file
+ * reading under a cap, output formats, messages).
+ */
+#ifndef JKB_CLI_H
+#define JKB_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "jikenbo/jikenbo.h"
+
+enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
+
+typedef enum cli_format { FMT_JSON, FMT_NDJSON, FMT_TABLE, FMT_CSV } cli_format;
+
+int cli_parse_format(const char *s, cli_format *out);
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* A file's bytes: mapped when it is a regular file, read when it is a pipe. */
+typedef struct cli_input {
+    char *data;
+    size_t len;
+    int mapped;
+} cli_input;
+
+/* Read path ("-" is stdin) under max bytes. On failure returns non-zero and
+ * writes the reason to why. */
+int cli_read(const char *path, size_t max, cli_input *in, char *why, size_t whylen);
+void cli_input_free(cli_input *in);
+
+/* Parse a size such as 64M, 1G, 4096. */
+int cli_parse_size(const char *s, size_t *out);
+
+int cli_write_stdout(const char *p, size_t n, void *ud);
+
+/* Output writers for records. */
+typedef struct cli_out {
+    cli_format fmt;
+    int count;        /* records written */
+    int color;        /* table header emphasis */
+    int evidence;
+    int single;       /* each file is one notice */
+} cli_out;
+
+void cli_table_header(cli_out *o, FILE *f);
+void cli_table_row(cli_out *o, FILE *f, const jkb_record *r);
+void cli_csv_header(FILE *f);
+void cli_csv_row(FILE *f, const jkb_record *r, const char *file);
+
+int cmd_extract(int argc, char **argv);
+void help_extract(FILE *f);
+
+#endif

@@ -1,0 +1,476 @@
+/*
+ * jikenbo extract: files (or stdin) → records as JSON, NDJSON, a table or
+ * CSV. Each file is decoded (ingest), cut into notices, and the notices are
+ * extracted in order; with --jobs N, blocks of notices are extracted by N
+ * threads and written in order as they finish.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "jikenbo/ingest.h"
+
+#define BLOCK_BYTES (1u << 20)
+#define BLOCK_MAX_NOTICES 512
+
+void help_extract(FILE *f)
+{
+    fprintf(f,
+            "usage: jikenbo extract [options] FILE...\n"
+            "\n"
+            "Extract the incident record of every notice in each FILE (UTF-8, Shift_JIS, EUC-JP,\n"
+            "ISO-2022-JP or UTF-16 text, or HTML; '-' reads stdin). A casebook file holding many\n"
+            "notices gives one record per notice, in order.\n"
+            "\n"
+            "options:\n"
+            "  -f, --format FMT   json (an array, the default), ndjson, table or csv\n"
+            "      --lexicon FILE add the terms of a TSV lexicon (term, field, value, flags)\n"
+            "      --single       read each file as one notice (no casebook segmentation)\n"
+            "      --no-evidence  leave the evidence spans out of JSON output\n"
+            "  -j, --jobs N       extract with N threads (default 1; 0 = one per core)\n"
+            "      --max-size N   refuse inputs larger than N bytes (default 64M; K, M, G)\n"
+            "  -h, --help         show this help\n"
+            "\n"
+            "Records go to stdout, messages to stderr. Exit status: 0 when every input was read,\n"
+            "1 when any input failed (the others are still extracted), 2 on a usage error.\n");
+}
+
+typedef struct job {
+    jkb_engine *eng;
+    const char *text;
+    size_t len;
+    const char *file;
+    cli_out *out;
+    int flags;
+} job;
+
+typedef struct sink {
+    FILE *f;
+    job *j;
+    int first; /* no record written yet to f */
+} sink;
+
+static int write_file(const char *p, size_t n, void *ud) { return fwrite(p, 1, n, (FILE *)ud) != n; }
+
+static int on_record(const jkb_record *r, const char *text, void *ud)
+{
+    sink *s = ud;
+    job *j = s->j;
+    jkb_source src = {j->file, NULL};
+    switch (j->out->fmt) {
+    case FMT_JSON:
+        if (!s->first)
+            fputs(",\n", s->f);
+        jkb_record_write_json(r, text, &src, j->flags | JKB_JSON_PRETTY, write_file, s->f);
+        break;
+    case FMT_NDJSON:
+        jkb_record_write_json(r, text, &src, j->flags, write_file, s->f);
+        fputc('\n', s->f);
+        break;
+    case FMT_TABLE:
+        cli_table_row(j->out, s->f, r);
+        break;
+    case FMT_CSV:
+        cli_csv_row(s->f, r, j->file);
+        break;
+    }
+    s->first = 0;
+    return ferror(s->f) ? 1 : 0;
+}
+
+/* ---- parallel extraction of one document ---- */
+
+typedef struct block {
+    size_t first, n;      /* notices */
+    char *buf;
+    size_t buflen;
+    int done, failed;
+    jkb_err err;
+} block;
+
+typedef struct pool {
+    job *j;
+    const jkb_span *spans;
+    block *blocks;
+    size_t nblocks, next, written;
+    size_t window;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+} pool;
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->next < p->nblocks && p->next >= p->written + p->window)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (p->next >= p->nblocks) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        block *b = &p->blocks[p->next++];
+        pthread_mutex_unlock(&p->mu);
+        FILE *f = open_memstream(&b->buf, &b->buflen);
+        if (!f) {
+            b->failed = 1;
+            snprintf(b->err.msg, sizeof b->err.msg, "out of memory");
+        } else {
+            sink s = {f, p->j, 1};
+            jkb_status rc = jkb_extract_spans(p->j->eng, p->j->text, p->j->len, p->spans + b->first, b->n, b->first,
+                                              on_record, &s, &b->err);
+            if (fclose(f) != 0 || rc)
+                b->failed = 1;
+        }
+        pthread_mutex_lock(&p->mu);
+        b->done = 1;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+static int extract_parallel(job *j, const jkb_span *spans, size_t n, int jobs, int *first)
+{
+    int failed = 0;
+    pool p;
+    memset(&p, 0, sizeof p);
+    p.j = j;
+    p.spans = spans;
+    p.window = (size_t)jobs * 4;
+    /* blocks of about a megabyte of text */
+    p.blocks = calloc(n ? n : 1, sizeof(block));
+    if (!p.blocks) {
+        cli_error("%s: out of memory", j->file);
+        return 1;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t k = i, bytes = 0;
+        while (k < n && bytes < BLOCK_BYTES && k - i < BLOCK_MAX_NOTICES) {
+            bytes += spans[k].end - spans[k].start;
+            k++;
+        }
+        p.blocks[p.nblocks].first = i;
+        p.blocks[p.nblocks].n = k - i;
+        p.nblocks++;
+        i = k;
+    }
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    pthread_t tid[64];
+    int nt = 0;
+    for (; nt < jobs && nt < 64; nt++)
+        if (pthread_create(&tid[nt], NULL, worker, &p) != 0)
+            break;
+    if (nt == 0) {
+        cli_error("%s: cannot start threads", j->file);
+        failed = 1;
+        goto out;
+    }
+    for (size_t i = 0; i < p.nblocks; i++) {
+        pthread_mutex_lock(&p.mu);
+        while (!p.blocks[i].done)
+            pthread_cond_wait(&p.cv, &p.mu);
+        pthread_mutex_unlock(&p.mu);
+        block *b = &p.blocks[i];
+        if (b->buflen) {
+            if (j->out->fmt == FMT_JSON && !*first)
+                fputs(",\n", stdout);
+            fwrite(b->buf, 1, b->buflen, stdout);
+            *first = 0;
+        }
+        free(b->buf);
+        b->buf = NULL;
+        if (b->failed && !failed) {
+            cli_error("%s: %s", j->file, b->err.msg[0] ? b->err.msg : "extraction failed");
+            failed = 1;
+        }
+        pthread_mutex_lock(&p.mu);
+        p.written = i + 1;
+        pthread_cond_broadcast(&p.cv);
+        pthread_mutex_unlock(&p.mu);
+    }
+    for (int t = 0; t < nt; t++)
+        pthread_join(tid[t], NULL);
+out:
+    for (size_t i = 0; i < p.nblocks; i++)
+        free(p.blocks[i].buf);
+    free(p.blocks);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.cv);
+    return failed;
+}
+
+/* Valid UTF-8 text that needs no decoding: no BOM, no CR, no NUL, not HTML. */
+static int plain_utf8(const char *s, size_t n, const char *name)
+{
+    if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
+        return 0;
+    size_t nl = strlen(name);
+    if ((nl > 5 && strcmp(name + nl - 5, ".html") == 0) || (nl > 4 && strcmp(name + nl - 4, ".htm") == 0))
+        return 0;
+    size_t i = 0;
+    /* sniff for markup at the start */
+    while (i < n && i < 64 && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'))
+        i++;
+    if (i < n && s[i] == '<')
+        return 0;
+    i = 0;
+    while (i < n) {
+        /* skip 8 ASCII bytes at a time */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ull)
+                break;
+            /* NUL or CR among them? */
+            uint64_t z = w ^ 0x0d0d0d0d0d0d0d0dull;
+            if (((w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull) ||
+                ((z - 0x0101010101010101ull) & ~z & 0x8080808080808080ull))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            if (c == 0 || c == '\r')
+                return 0;
+            i++;
+            continue;
+        }
+        size_t k;
+        if (c >= 0xC2 && c <= 0xDF)
+            k = 2;
+        else if (c >= 0xE0 && c <= 0xEF)
+            k = 3;
+        else if (c >= 0xF0 && c <= 0xF4)
+            k = 4;
+        else
+            return 0;
+        if (i + k > n)
+            return 0;
+        for (size_t q = 1; q < k; q++)
+            if (((unsigned char)s[i + q] & 0xC0) != 0x80)
+                return 0;
+        if (k == 3) {
+            unsigned char c1 = (unsigned char)s[i + 1];
+            if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0))
+                return 0;
+        } else if (k == 4) {
+            unsigned char c1 = (unsigned char)s[i + 1];
+            if ((c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90))
+                return 0;
+        }
+        i += k;
+    }
+    return 1;
+}
+
+static int extract_file(jkb_engine *eng, const char *path, size_t max, cli_out *out, int flags, int jobs, int *first)
+{
+    cli_input in;
+    char why[256];
+    const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+    if (cli_read(path, max, &in, why, sizeof why) != 0) {
+        cli_error("%s: %s", name, why);
+        return 1;
+    }
+    int failed = 0;
+    jkb_text t;
+    memset(&t, 0, sizeof t);
+    const char *text = in.data;
+    size_t len = in.len;
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    jkb_span *spans = NULL;
+    size_t n = 0;
+    if (len && !plain_utf8(in.data, in.len, name)) {
+        jkb_status rc = jkb_text_decode(in.data, in.len, name, NULL, JKB_FMT_AUTO, &t, &err);
+        if (rc) {
+            cli_error("%s: %s", name, err.msg[0] ? err.msg : jkb_status_str(rc));
+            failed = 1;
+            goto out;
+        }
+        text = t.text;
+        len = t.len;
+    }
+    if (out->single && len) {
+        spans = malloc(sizeof *spans);
+        if (!spans) {
+            cli_error("%s: out of memory", name);
+            failed = 1;
+            goto out;
+        }
+        spans[0].start = 0;
+        spans[0].end = (uint32_t)len;
+        n = 1;
+    } else if (jkb_notices(text, len, &spans, &n, &err) != JKB_OK) {
+        cli_error("%s: %s", name, err.msg);
+        failed = 1;
+        goto out;
+    }
+    if (n == 0) {
+        cli_error("%s: no notice text found (empty or blank input)", name);
+        goto out;
+    }
+    job j = {eng, text, len, strcmp(path, "-") == 0 ? "-" : path, out, flags};
+    if (jobs > 1 && n > 1) {
+        failed = extract_parallel(&j, spans, n, jobs, first);
+    } else {
+        sink s = {stdout, &j, *first};
+        jkb_status rc = jkb_extract_spans(eng, text, len, spans, n, 0, on_record, &s, &err);
+        *first = s.first;
+        if (rc) {
+            cli_error("%s: %s", name, rc == JKB_ESTOP ? "writing the output failed" : err.msg);
+            failed = 1;
+        }
+    }
+out:
+    free(spans);
+    jkb_text_free(&t);
+    cli_input_free(&in);
+    return failed;
+}
+
+static int load_lexicon(jkb_engine *eng, const char *path)
+{
+    cli_input in;
+    char why[256];
+    if (cli_read(path, 64u << 20, &in, why, sizeof why) != 0) {
+        cli_error("%s: %s", path, why);
+        return -1;
+    }
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    jkb_status rc = jkb_engine_add_lexicon(eng, in.data ? in.data : "", in.len, path, &err);
+    cli_input_free(&in);
+    if (rc) {
+        cli_error("%s", err.msg[0] ? err.msg : jkb_status_str(rc));
+        return -1;
+    }
+    return 0;
+}
+
+int cmd_extract(int argc, char **argv)
+{
+    cli_out out = {FMT_JSON, 0, 0, 1, 0};
+    size_t max = 64u << 20;
+    int flags = 0, jobs = 1, single = 0;
+    int rc = CLI_OK;
+    jkb_engine *eng = NULL;
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    const char **lexicons = calloc((size_t)argc + 1, sizeof *lexicons);
+    int nfiles = 0, nlex = 0;
+    if (!files || !lexicons) {
+        cli_error("out of memory");
+        rc = CLI_FAILED;
+        goto out;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+#define NEEDS_VALUE(opt)                                                                                                 \
+    do {                                                                                                               \
+        if (i + 1 >= argc) {                                                                                           \
+            cli_error("%s needs a value (see 'jikenbo extract --help')", opt);                                         \
+            rc = CLI_USAGE;                                                                                            \
+            goto out;                                                                                                  \
+        }                                                                                                              \
+        val = argv[++i];                                                                                               \
+    } while (0)
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            help_extract(stdout);
+            goto out;
+        } else if (strcmp(a, "-f") == 0 || strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
+            if (a[1] == '-' && a[8] == '=')
+                val = a + 9;
+            else
+                NEEDS_VALUE(a);
+            if (cli_parse_format(val, &out.fmt) != 0) {
+                cli_error("unknown format '%s' (json, ndjson, table or csv)", val);
+                rc = CLI_USAGE;
+                goto out;
+            }
+        } else if (strcmp(a, "--lexicon") == 0) {
+            NEEDS_VALUE(a);
+            lexicons[nlex++] = val;
+        } else if (strcmp(a, "--single") == 0) {
+            single = 1;
+        } else if (strcmp(a, "--no-evidence") == 0) {
+            flags |= JKB_JSON_NO_EVIDENCE;
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+            NEEDS_VALUE(a);
+            size_t v;
+            if (cli_parse_size(val, &v) != 0 || v > 64) {
+                cli_error("--jobs takes a number from 0 to 64, not '%s'", val);
+                rc = CLI_USAGE;
+                goto out;
+            }
+            jobs = v == 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : (int)v;
+            if (jobs < 1)
+                jobs = 1;
+        } else if (strcmp(a, "--max-size") == 0) {
+            NEEDS_VALUE(a);
+            if (cli_parse_size(val, &max) != 0 || max == 0) {
+                cli_error("--max-size takes a size such as 64M, not '%s'", val);
+                rc = CLI_USAGE;
+                goto out;
+            }
+        } else if (strcmp(a, "--") == 0) {
+            for (i++; i < argc; i++)
+                files[nfiles++] = argv[i];
+        } else if (a[0] == '-' && a[1]) {
+            cli_error("unknown option '%s' (see 'jikenbo extract --help')", a);
+            rc = CLI_USAGE;
+            goto out;
+        } else {
+            files[nfiles++] = a;
+        }
+#undef NEEDS_VALUE
+    }
+    if (nfiles == 0) {
+        cli_error("no input: give files, or - for stdin (see 'jikenbo extract --help')");
+        rc = CLI_USAGE;
+        goto out;
+    }
+    out.single = single;
+    if (jkb_engine_new(&eng, &err) != JKB_OK) {
+        cli_error("building the lexicon: %s", err.msg);
+        rc = CLI_FAILED;
+        goto out;
+    }
+    for (int k = 0; k < nlex; k++)
+        if (load_lexicon(eng, lexicons[k]) != 0) {
+            rc = CLI_USAGE;
+            goto out;
+        }
+    if (jkb_engine_compile(eng, &err) != JKB_OK) {
+        cli_error("compiling the lexicon: %s", err.msg);
+        rc = CLI_FAILED;
+        goto out;
+    }
+    out.color = out.fmt == FMT_TABLE && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    if (out.fmt == FMT_JSON)
+        fputs("[\n", stdout);
+    else if (out.fmt == FMT_TABLE)
+        cli_table_header(&out, stdout);
+    else if (out.fmt == FMT_CSV)
+        cli_csv_header(stdout);
+    int first = 1;
+    for (int k = 0; k < nfiles; k++)
+        if (extract_file(eng, files[k], max, &out, flags, jobs, &first) != 0)
+            rc = CLI_FAILED;
+    if (out.fmt == FMT_JSON)
+        fputs(first ? "]\n" : "\n]\n", stdout);
+out:
+    jkb_engine_free(eng);
+    free(files);
+    free(lexicons);
+    return rc;
+}

@@ -1,0 +1,1953 @@
+/*
+ * The extractor: one notice of normalized text in, one record with evidence
+ * out. Reads the lexicon hits, the dates and the counts of the notice and
+ * applies the labeling rules of record.md: header (case_id, title, org,
+ * published, report_no), categories, counts, data classes, leak status,
+ * actors, vectors, CVEs, authorities, timeline, victims, secondary damage
+ * and measures. Words live in data/lexicon; this file holds the rules.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "date.h"
+#include "lexicon.h"
+#include "norm.h"
+#include "number.h"
+#include "segment.h"
+#include "util.h"
+
+typedef struct range {
+    uint32_t a, b;
+} range;
+
+struct jkb_engine {
+    jkb_lexicon *lx;
+    int compiled;
+};
+
+typedef struct nctx {
+    const jkb_lexicon *lx;
+    const char *doc;
+    jkb_norm nm;
+    const char *s;
+    size_t n;
+    jkb_vec hits;  /* jkb_hit */
+    jkb_vec flags; /* uint8_t per hit */
+    jkb_vec lines; /* range */
+    jkb_vec sents; /* range */
+    jkb_vec dates; /* jkb_date_hit */
+    jkb_vec counts; /* jkb_count */
+    jkb_vec evid;  /* jkb_evidence */
+    jkb_vec events; /* jkb_event */
+    jkb_vec event_src; /* range: the date of each event */
+    jkb_vec actors, cves, victims; /* jkb_strv */
+    jkb_vec actor_src, cve_src, victim_src; /* range */
+    jkb_arena arena;
+    jkb_record rec;
+    /* header analysis */
+    range head;      /* the header line, if any */
+    range title;     /* title in normalized text */
+    range org;       /* org name in normalized text */
+    int org_from_doc;
+    int is_claim, is_list;
+    size_t body_start; /* first byte of the body (after header lines) */
+    jkb_status rc;
+} nctx;
+
+enum { HF_DEAD = 1, HF_NEG = 2 };
+
+#define HIT(c, i) (&JKB_VEC_AT(&(c)->hits, jkb_hit, i))
+#define HFLAGS(c, i) (JKB_VEC_AT(&(c)->flags, uint8_t, i))
+
+static const jkb_term *term_of(const nctx *c, size_t i) { return jkb_lexicon_term(c->lx, HIT(c, i)->term); }
+
+static int is_cue(const nctx *c, size_t i, int cue)
+{
+    const jkb_term *t = term_of(c, i);
+    return t->field == JKB_LF_CUE && t->value == cue;
+}
+
+/* ---------------------------------------------------------------- engine */
+
+extern const struct jkb_embedded {
+    const char *name;
+    const char *data;
+    size_t len;
+} jkb_lexicon_files[];
+
+jkb_status jkb_engine_new(jkb_engine **out, jkb_err *err)
+{
+    jkb_status rc;
+    jkb_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return JKB_ENOMEM;
+    rc = jkb_lexicon_new(&e->lx);
+    if (rc)
+        goto out;
+    for (const struct jkb_embedded *f = jkb_lexicon_files; f->name; f++) {
+        rc = jkb_lexicon_add_tsv(e->lx, f->data, f->len, f->name, err);
+        if (rc)
+            goto out;
+    }
+    *out = e;
+    return JKB_OK;
+out:
+    jkb_engine_free(e);
+    return rc;
+}
+
+jkb_status jkb_engine_add_lexicon(jkb_engine *eng, const char *tsv, size_t len, const char *name, jkb_err *err)
+{
+    if (!eng || (!tsv && len))
+        return JKB_EINVAL;
+    return jkb_lexicon_add_tsv(eng->lx, tsv, len, name ? name : "lexicon", err);
+}
+
+jkb_status jkb_engine_compile(jkb_engine *eng, jkb_err *err)
+{
+    if (!eng)
+        return JKB_EINVAL;
+    if (eng->compiled)
+        return JKB_OK;
+    jkb_status rc = jkb_lexicon_compile(eng->lx, err);
+    if (!rc)
+        eng->compiled = 1;
+    return rc;
+}
+
+void jkb_engine_free(jkb_engine *eng)
+{
+    if (!eng)
+        return;
+    jkb_lexicon_free(eng->lx);
+    free(eng);
+}
+
+/* ------------------------------------------------------------ utilities */
+
+static int is_hira_at(const char *s, size_t i)
+{
+    /* U+3041..U+3096: E3 81 81 .. E3 82 96 */
+    const unsigned char *p = (const unsigned char *)s + i;
+    return p[0] == 0xE3 && ((p[1] == 0x81 && p[2] >= 0x81) || (p[1] == 0x82 && p[2] <= 0x96));
+}
+
+static int is_kata_at(const char *s, size_t n, size_t i)
+{
+    if (n - i < 3)
+        return 0;
+    const unsigned char *p = (const unsigned char *)s + i;
+    /* U+30A1..U+30FA, U+30FC: E3 82 A1 .. E3 83 BA, E3 83 BC */
+    return p[0] == 0xE3 && ((p[1] == 0x82 && p[2] >= 0xA1) || (p[1] == 0x83 && (p[2] <= 0xBA || p[2] == 0xBC)));
+}
+
+static int is_kanji_at(const char *s, size_t n, size_t i)
+{
+    if (n - i < 3)
+        return 0;
+    const unsigned char *p = (const unsigned char *)s + i;
+    /* U+4E00..U+9FFF: E4 B8 80 .. E9 BF BF; 々 U+3005: E3 80 85; ヶ U+30F6 */
+    if (p[0] >= 0xE4 && p[0] <= 0xE9)
+        return p[0] > 0xE4 || p[1] >= 0xB8;
+    return (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x85) || (p[0] == 0xE3 && p[1] == 0x83 && p[2] == 0xB6);
+}
+
+/* previous character start */
+static size_t prev_char(const char *s, size_t i)
+{
+    if (i == 0)
+        return 0;
+    i--;
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
+static size_t find_range(const jkb_vec *v, uint32_t pos)
+{
+    size_t lo = 0, hi = v->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (JKB_VEC_AT(v, range, mid).b <= pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < v->n ? lo : (v->n ? v->n - 1 : 0);
+}
+
+static range sent_of(const nctx *c, uint32_t pos)
+{
+    range r = {0, 0};
+    if (!c->sents.n)
+        return r;
+    return JKB_VEC_AT(&c->sents, range, find_range(&c->sents, pos));
+}
+
+static range line_of(const nctx *c, uint32_t pos)
+{
+    range r = {0, 0};
+    if (!c->lines.n)
+        return r;
+    return JKB_VEC_AT(&c->lines, range, find_range(&c->lines, pos));
+}
+
+/* first hit index with start >= a */
+static size_t hit_lower(const nctx *c, uint32_t a)
+{
+    size_t lo = 0, hi = c->hits.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (HIT(c, mid)->start < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Index of the first live cue hit inside [a, b), or -1. With skip_neg,
+ * negated hits do not count. */
+static long cue_in(const nctx *c, int cue, uint32_t a, uint32_t b, int skip_neg)
+{
+    for (size_t i = hit_lower(c, a); i < c->hits.n && HIT(c, i)->start < b; i++) {
+        if (HFLAGS(c, i) & HF_DEAD)
+            continue;
+        if (skip_neg && (HFLAGS(c, i) & HF_NEG))
+            continue;
+        if (HIT(c, i)->end <= b && is_cue(c, i, cue))
+            return (long)i;
+    }
+    return -1;
+}
+
+static long cue_in_sent(const nctx *c, int cue, uint32_t pos, int skip_neg)
+{
+    range s = sent_of(c, pos);
+    return cue_in(c, cue, s.a, s.b, skip_neg);
+}
+
+static void add_ev(nctx *c, int field, int item, uint32_t a, uint32_t b)
+{
+    if (c->rc)
+        return;
+    jkb_evidence *e = jkb_vec_push(&c->evid);
+    if (!e) {
+        c->rc = JKB_ENOMEM;
+        return;
+    }
+    e->field = (uint16_t)field;
+    e->item = (uint16_t)item;
+    e->span = jkb_norm_span(&c->nm, c->doc, a, b);
+}
+
+static jkb_strv doc_str(nctx *c, uint32_t a, uint32_t b)
+{
+    jkb_strv v = {NULL, 0};
+    jkb_span sp = jkb_norm_span(&c->nm, c->doc, a, b);
+    /* trim spaces on both ends (ASCII and U+3000) */
+    while (sp.start < sp.end && (c->doc[sp.start] == ' ' || c->doc[sp.start] == '\t'))
+        sp.start++;
+    while (sp.end > sp.start && (c->doc[sp.end - 1] == ' ' || c->doc[sp.end - 1] == '\t'))
+        sp.end--;
+    v.s = jkb_arena_strndup(&c->arena, c->doc + sp.start, sp.end - sp.start);
+    if (!v.s)
+        c->rc = JKB_ENOMEM;
+    else
+        v.len = sp.end - sp.start;
+    return v;
+}
+
+static int is_space(char ch) { return ch == ' ' || ch == '\t'; }
+
+static range trim(const nctx *c, range r)
+{
+    while (r.a < r.b && is_space(c->s[r.a]))
+        r.a++;
+    while (r.b > r.a && is_space(c->s[r.b - 1]))
+        r.b--;
+    return r;
+}
+
+/* ----------------------------------------------------------- structure */
+
+static void build_lines(nctx *c)
+{
+    uint32_t a = 0;
+    for (uint32_t i = 0; i <= c->n; i++) {
+        if (i == c->n || c->s[i] == '\n') {
+            range *r = jkb_vec_push(&c->lines);
+            if (!r) {
+                c->rc = JKB_ENOMEM;
+                return;
+            }
+            r->a = a;
+            r->b = i;
+            a = i + 1;
+        }
+    }
+    /* sentences: split at 。 and line ends */
+    a = 0;
+    for (uint32_t i = 0; i <= c->n;) {
+        int end = 0;
+        uint32_t next = i + 1;
+        if (i == c->n || c->s[i] == '\n')
+            end = 1;
+        else if (JKB_AT(c->s, c->n, i, "。")) {
+            end = 1;
+            next = i + 3;
+        }
+        if (end) {
+            range *r = jkb_vec_push(&c->sents);
+            if (!r) {
+                c->rc = JKB_ENOMEM;
+                return;
+            }
+            r->a = a;
+            r->b = next > c->n ? (uint32_t)c->n : next;
+            a = next;
+        }
+        i = next;
+        if (i > c->n)
+            break;
+    }
+}
+
+static int line_blank(const nctx *c, range r)
+{
+    r = trim(c, r);
+    return r.a >= r.b;
+}
+
+/* Hits inside a longer hit of the same field (or of a name field) are
+ * dead: 教育 in 教育委員会, ハッキング in ハッキングしたと主張. */
+static void suppress_overlaps(nctx *c)
+{
+    size_t n = c->hits.n;
+    for (size_t i = 0; i < n; i++) {
+        const jkb_hit *h = HIT(c, i);
+        const jkb_term *t = term_of(c, i);
+        if (t->field == JKB_LF_CUE)
+            continue;
+        /* look at hits that start at or before h and may contain it */
+        size_t j = i;
+        size_t steps = 0;
+        while (j > 0 && steps < 64) {
+            j--;
+            steps++;
+            const jkb_hit *g = HIT(c, j);
+            if (h->start - g->start > 120)
+                break;
+            if (g->end < h->end || g->end - g->start <= h->end - h->start)
+                continue;
+            const jkb_term *u = term_of(c, j);
+            if (u->field == t->field || u->field == JKB_LF_ORG_KIND || u->field == JKB_LF_AUTHORITY) {
+                HFLAGS(c, i) |= HF_DEAD;
+                break;
+            }
+        }
+        for (size_t k = i + 1; k < n && HIT(c, k)->start == h->start; k++) {
+            const jkb_hit *g = HIT(c, k);
+            const jkb_term *u = term_of(c, k);
+            if (g->end > h->end && (u->field == t->field || u->field == JKB_LF_ORG_KIND || u->field == JKB_LF_AUTHORITY)) {
+                HFLAGS(c, i) |= HF_DEAD;
+                break;
+            }
+        }
+    }
+    /* a denial inside a possibility (否定できない) is not a denial */
+    for (size_t i = 0; i < n; i++) {
+        if (!is_cue(c, i, JKB_CUE_NEG))
+            continue;
+        for (size_t j = i; j-- > 0;) {
+            if (HIT(c, i)->start - HIT(c, j)->start > 60)
+                break;
+            if (is_cue(c, j, JKB_CUE_POSSIBLE) && HIT(c, j)->end > HIT(c, i)->start) {
+                HFLAGS(c, i) |= HF_DEAD;
+                break;
+            }
+        }
+    }
+}
+
+/* Where the clause that ends at pos begins: the sentence start, or a 、
+ * after a verb form (…おり、 …ず、), or a clause conjunction (が、). */
+static uint32_t clause_start(const nctx *c, uint32_t pos)
+{
+    range s = sent_of(c, pos);
+    uint32_t i = pos;
+    while (i > s.a) {
+        uint32_t p = (uint32_t)prev_char(c->s, i);
+        if (p < s.a)
+            break;
+        if (JKB_AT(c->s, c->n, p, "、") && p >= s.a + 3) {
+            uint32_t q = (uint32_t)prev_char(c->s, p);
+            if (is_hira_at(c->s, q))
+                return i;
+        }
+        if (c->s[p] == ':' || JKB_AT(c->s, c->n, p, "「") || JKB_AT(c->s, c->n, p, "」"))
+            return i;
+        i = p;
+    }
+    return s.a;
+}
+
+/* Mark every hit in the clause before a denial as negated. */
+static void apply_negation(nctx *c)
+{
+    for (size_t i = 0; i < c->hits.n; i++) {
+        if ((HFLAGS(c, i) & HF_DEAD) || !is_cue(c, i, JKB_CUE_NEG))
+            continue;
+        uint32_t cs = clause_start(c, HIT(c, i)->start);
+        for (size_t j = hit_lower(c, cs); j < i; j++)
+            if (HIT(c, j)->end <= HIT(c, i)->start + 3)
+                HFLAGS(c, j) |= HF_NEG;
+    }
+}
+
+/* ------------------------------------------------------------- header */
+
+static int is_date_line(nctx *c, range r, jkb_date *out)
+{
+    r = trim(c, r);
+    if (r.a >= r.b)
+        return 0;
+    jkb_date_ctx dc;
+    memset(&dc, 0, sizeof dc);
+    uint32_t i = r.a;
+    /* labels before the date: 発表日:, 公表日 */
+    long lab = cue_in(c, JKB_CUE_PUBLISHED_AT, r.a, r.b, 0);
+    if (lab < 0)
+        lab = cue_in(c, JKB_CUE_UPDATED_AT, r.a, r.b, 0);
+    if (lab >= 0 && HIT(c, lab)->start < r.a + 12) {
+        i = HIT(c, lab)->end;
+        while (i < r.b && (c->s[i] == ':' || c->s[i] == ' '))
+            i++;
+    }
+    jkb_date_hit h;
+    size_t used = jkb_date_parse(c->s, r.b, i, &dc, &h);
+    if (!used || !(h.flags & JKB_DATE_HAS_YEAR) || (h.flags & JKB_DATE_YEAR_ONLY))
+        return 0;
+    uint32_t e = i + (uint32_t)used;
+    while (e < r.b && is_space(c->s[e]))
+        e++;
+    /* (発表), 発表, 公表 may follow */
+    if (e < r.b) {
+        if (c->s[e] == '(')
+            e++;
+        while (e < r.b && c->s[e] != ')' && e - i < 60)
+            e++;
+        if (e < r.b && c->s[e] == ')')
+            e++;
+        while (e < r.b && is_space(c->s[e]))
+            e++;
+        if (e < r.b)
+            return 0;
+    }
+    if (out)
+        *out = h.date;
+    return 1;
+}
+
+/* Does [a, b) look like an organization name? Returns the org_kind or -1.
+ * The legal form anywhere decides; else a suffix at the very end. */
+static int org_kind_of(const nctx *c, uint32_t a, uint32_t b, long *which)
+{
+    int kind = -1;
+    long best = -1;
+    for (size_t i = hit_lower(c, a); i < c->hits.n && HIT(c, i)->start < b; i++) {
+        const jkb_term *t = term_of(c, i);
+        const jkb_hit *h = HIT(c, i);
+        if (t->field != JKB_LF_ORG_KIND || h->end > b)
+            continue;
+        if (t->flags & JKB_LX_LEGAL) {
+            if (best < 0 || !(term_of(c, best)->flags & JKB_LX_LEGAL) ||
+                h->end - h->start > HIT(c, best)->end - HIT(c, best)->start) {
+                best = (long)i;
+                kind = t->value;
+            }
+        } else if ((t->flags & JKB_LX_SUFFIX) && h->end == b) {
+            if (best < 0 || (!(term_of(c, best)->flags & JKB_LX_LEGAL) &&
+                             h->end - h->start > HIT(c, best)->end - HIT(c, best)->start)) {
+                best = (long)i;
+                kind = t->value;
+            }
+        }
+    }
+    if (which)
+        *which = best;
+    return kind;
+}
+
+/* Characters an organization name can hold. */
+static int name_char_at(const nctx *c, uint32_t i)
+{
+    unsigned char ch = (unsigned char)c->s[i];
+    if (jkb_is_alnum(ch) || ch == '&' || ch == '.' || ch == '-' || ch == '(' || ch == ')')
+        return 1;
+    if (ch < 0x80)
+        return 0;
+    return is_kanji_at(c->s, c->n, i) || is_kata_at(c->s, c->n, i) || is_hira_at(c->s, i) ||
+           JKB_AT(c->s, c->n, i, "・") || JKB_AT(c->s, c->n, i, "ヶ");
+}
+
+/* A line that is an organization's name (a signature or letterhead line):
+ * its first space-separated token is a name with a legal form or an org
+ * suffix. Returns the kind, and the name's range. */
+static int org_line(nctx *c, range r, range *name)
+{
+    r = trim(c, r);
+    if (r.a >= r.b || r.b - r.a > 90)
+        return -1;
+    if (cue_in(c, JKB_CUE_TITLE_END, r.a, r.b, 0) >= 0)
+        return -1;
+    for (uint32_t i = r.a; i < r.b; i++)
+        if (JKB_AT(c->s, r.b, i, "。") || JKB_AT(c->s, r.b, i, "、") || c->s[i] == ':' || c->s[i] == '@')
+            return -1;
+    uint32_t e = r.a;
+    while (e < r.b && !is_space(c->s[e]))
+        e++;
+    int kind = org_kind_of(c, r.a, e, NULL);
+    if (kind < 0)
+        return -1;
+    /* a legal form alone (株式会社) is not a name */
+    uint32_t chars = 0;
+    for (uint32_t i = r.a; i < e; i += (uint32_t)jkb_u8len((unsigned char)c->s[i]))
+        chars++;
+    if (chars < 2)
+        return -1;
+    name->a = r.a;
+    name->b = e;
+    return kind;
+}
+
+/* A title-like line: no sentence end, a title ending cue. */
+static int title_line(const nctx *c, range r)
+{
+    r = trim(c, r);
+    if (r.a >= r.b || r.b - r.a > 400)
+        return 0;
+    if (r.b - r.a >= 3 && JKB_AT(c->s, c->n, r.b - 3, "。"))
+        return 0;
+    long t = cue_in(c, JKB_CUE_TITLE_END, r.a, r.b, 0);
+    return t >= 0;
+}
+
+static void parse_report_no(nctx *c, range r)
+{
+    for (uint32_t i = r.a; i + 3 <= r.b; i++) {
+        if (!JKB_AT(c->s, r.b, i, "第"))
+            continue;
+        uint32_t j = i + 3;
+        while (j < r.b && c->s[j] == ' ')
+            j++;
+        int64_t v = 0;
+        size_t used = jkb_number_parse(c->s, r.b, j, &v);
+        if (!used || v <= 0 || v > 99)
+            continue;
+        uint32_t k = j + (uint32_t)used;
+        while (k < r.b && c->s[k] == ' ')
+            k++;
+        if (JKB_AT(c->s, r.b, k, "報")) {
+            c->rec.report_no = (int)v;
+            add_ev(c, JKB_F_REPORT_NO, 0, i, k + 3);
+            return;
+        }
+    }
+}
+
+/* Header of a casebook entry: 【…#ID】 org title date [url] */
+static void header_casebook(nctx *c, range h)
+{
+    uint32_t i = h.a;
+    while (i < h.b && is_space(c->s[i]))
+        i++;
+    if (JKB_AT(c->s, h.b, i, "【")) {
+        uint32_t close = i;
+        while (close < h.b && !JKB_AT(c->s, h.b, close, "】"))
+            close++;
+        uint32_t hash = i;
+        while (hash < close && c->s[hash] != '#')
+            hash++;
+        if (hash < close) {
+            range id = trim(c, (range){hash + 1, close});
+            if (id.b > id.a) {
+                c->rec.case_id = doc_str(c, id.a, id.b);
+                add_ev(c, JKB_F_CASE_ID, 0, i, close + 3);
+            }
+        }
+        i = close < h.b ? close + 3 : h.b;
+    }
+    range rest = trim(c, (range){i, h.b});
+    /* the trailing date (and whatever follows it, such as a URL) */
+    jkb_date_ctx dc;
+    memset(&dc, 0, sizeof dc);
+    uint32_t cut = rest.b;
+    for (uint32_t k = rest.a; k < rest.b;) {
+        jkb_date_hit dh;
+        size_t used = jkb_date_parse(c->s, rest.b, k, &dc, &dh);
+        if (used && (dh.flags & JKB_DATE_HAS_YEAR) && !(dh.flags & JKB_DATE_YEAR_ONLY) && k > rest.a + 6) {
+            uint32_t e = k + (uint32_t)used;
+            uint32_t q = e;
+            while (q < rest.b && is_space(c->s[q]))
+                q++;
+            int tail_ok = 1;
+            for (uint32_t z = q; z < rest.b; z++)
+                if (is_space(c->s[z]))
+                    tail_ok = 0;
+            if (q == rest.b || tail_ok) {
+                c->rec.published = dh.date;
+                add_ev(c, JKB_F_PUBLISHED, 0, k, e);
+                cut = k;
+                break;
+            }
+            k = e;
+            continue;
+        }
+        k += used ? (uint32_t)used : (uint32_t)jkb_u8len((unsigned char)c->s[k]);
+    }
+    rest = trim(c, (range){rest.a, cut});
+    /* a byline: "…リスト(2022年12月版)BY DARKTRACER" */
+    for (uint32_t k = rest.a; k + 3 < rest.b; k++) {
+        if ((c->s[k] == ')' || c->s[k] == ' ') && c->s[k + 1] == 'B' && c->s[k + 2] == 'Y' && c->s[k + 3] == ' ') {
+            range org = trim(c, (range){k + 4, rest.b});
+            if (org.b > org.a) {
+                c->org = org;
+                c->org_from_doc = 1;
+            }
+            rest.b = c->s[k] == ')' ? k + 1 : k;
+            rest = trim(c, rest);
+            break;
+        }
+    }
+    /* "org title": the first token is the org when it is a name */
+    uint32_t sp = rest.a;
+    while (sp < rest.b && !is_space(c->s[sp]))
+        sp++;
+    if (!c->org_from_doc && sp < rest.b && org_kind_of(c, rest.a, sp, NULL) >= 0) {
+        c->org = (range){rest.a, sp};
+        c->org_from_doc = 1;
+        rest = trim(c, (range){sp, rest.b});
+    }
+    c->title = rest;
+}
+
+/* A plain notice: date line, addressees, org lines, title, body; or title
+ * then date. Looks at the lines before the first paragraph. */
+static void header_plain(nctx *c)
+{
+    size_t nl = c->lines.n;
+    long title_line_i = -1;
+    size_t limit = nl < 25 ? nl : 25;
+    for (size_t li = 0; li < limit; li++) {
+        range r = trim(c, JKB_VEC_AT(&c->lines, range, li));
+        if (r.a >= r.b)
+            continue;
+        /* a paragraph ends the header area */
+        if (r.b - r.a > 150 || (r.b - r.a > 3 && JKB_AT(c->s, c->n, r.b - 3, "。")))
+            break;
+        jkb_date d;
+        if (is_date_line(c, r, &d)) {
+            if (!c->rec.published.y) {
+                c->rec.published = d;
+                add_ev(c, JKB_F_PUBLISHED, 0, r.a, r.b);
+            }
+            continue;
+        }
+        range name;
+        if (title_line_i < 0 && org_line(c, r, &name) >= 0) {
+            if (!c->org_from_doc) {
+                c->org = name;
+                c->org_from_doc = 1;
+            } else {
+                /* the legal entity before the facility */
+                long w1 = -1, w2 = -1;
+                org_kind_of(c, c->org.a, c->org.b, &w1);
+                org_kind_of(c, name.a, name.b, &w2);
+                int l1 = w1 >= 0 && (term_of(c, w1)->flags & JKB_LX_LEGAL);
+                int l2 = w2 >= 0 && (term_of(c, w2)->flags & JKB_LX_LEGAL);
+                if (l2 && !l1)
+                    c->org = name;
+            }
+            continue;
+        }
+        if (title_line_i < 0 && title_line(c, r)) {
+            title_line_i = (long)li;
+            c->title = r;
+            /* a title over two lines is one title */
+            if (li + 1 < nl) {
+                range r2 = trim(c, JKB_VEC_AT(&c->lines, range, li + 1));
+                if (r2.b > r2.a && r2.b - r2.a < 120 && !is_date_line(c, r2, NULL) &&
+                    !(r2.b - r2.a > 3 && JKB_AT(c->s, c->n, r2.b - 3, "。")) && title_line(c, r2) &&
+                    org_line(c, r2, &name) < 0) {
+                    c->title.b = r2.b;
+                    li++;
+                }
+            }
+            c->body_start = JKB_VEC_AT(&c->lines, range, li).b;
+            continue;
+        }
+    }
+    if (title_line_i < 0) {
+        /* the first non-empty line that is not a date, an org or an addressee */
+        for (size_t li = 0; li < limit; li++) {
+            range r = trim(c, JKB_VEC_AT(&c->lines, range, li));
+            if (r.a >= r.b || is_date_line(c, r, NULL))
+                continue;
+            range name;
+            if (org_line(c, r, &name) >= 0)
+                continue;
+            if (r.b - r.a > 3 && JKB_AT(c->s, c->n, r.b - 3, "。"))
+                break;
+            if (JKB_AT(c->s, c->n, r.b - 3, "位") || JKB_AT(c->s, c->n, r.b - 3, "様"))
+                continue;
+            c->title = r;
+            break;
+        }
+    }
+    /* a date printed at the end ((令和6年12月6日発表), a signature date) */
+    if (!c->rec.published.y) {
+        for (size_t li = nl; li-- > 0 && nl - li <= 15;) {
+            range r = trim(c, JKB_VEC_AT(&c->lines, range, li));
+            jkb_date d;
+            if (r.b > r.a && is_date_line(c, r, &d)) {
+                c->rec.published = d;
+                add_ev(c, JKB_F_PUBLISHED, 0, r.a, r.b);
+                break;
+            }
+        }
+    }
+    /* a signature at the end: the org's name line */
+    if (!c->org_from_doc) {
+        for (size_t li = nl; li-- > 0 && nl - li <= 12;) {
+            range r = JKB_VEC_AT(&c->lines, range, li);
+            range name;
+            if (org_line(c, r, &name) >= 0) {
+                c->org = name;
+                c->org_from_doc = 1;
+                break;
+            }
+        }
+    }
+}
+
+/* An org named in the body: a legal form with its name (株式会社タカミヤ,
+ * ナッシュ株式会社) or a name with an org suffix repeated in the text. */
+static void org_from_body(nctx *c)
+{
+    for (size_t i = 0; i < c->hits.n; i++) {
+        const jkb_term *t = term_of(c, i);
+        if (t->field != JKB_LF_ORG_KIND || !(t->flags & JKB_LX_LEGAL) || (HFLAGS(c, i) & HF_DEAD))
+            continue;
+        const jkb_hit *h = HIT(c, i);
+        uint32_t a = h->start, b = h->end;
+        uint32_t k = b;
+        int chars = 0;
+        while (k < c->n && name_char_at(c, k) && c->s[k] != '(' && chars < 20) {
+            if (chars >= 2 && is_hira_at(c->s, k) &&
+                (JKB_AT(c->s, c->n, k, "は") || JKB_AT(c->s, c->n, k, "が") || JKB_AT(c->s, c->n, k, "の") ||
+                 JKB_AT(c->s, c->n, k, "を") || JKB_AT(c->s, c->n, k, "に") || JKB_AT(c->s, c->n, k, "で") ||
+                 JKB_AT(c->s, c->n, k, "と")))
+                break;
+            k += (uint32_t)jkb_u8len((unsigned char)c->s[k]);
+            chars++;
+        }
+        if (chars >= 2) {
+            c->org = (range){a, k};
+            c->org_from_doc = 1;
+            return;
+        }
+        /* name before the legal form: ナッシュ株式会社 */
+        uint32_t j = a;
+        chars = 0;
+        while (j > 0 && chars < 20) {
+            uint32_t p = (uint32_t)prev_char(c->s, j);
+            if (!(is_kanji_at(c->s, c->n, p) || is_kata_at(c->s, c->n, p) || jkb_is_alnum((unsigned char)c->s[p])))
+                break;
+            j = p;
+            chars++;
+        }
+        if (chars >= 2) {
+            c->org = (range){j, b};
+            c->org_from_doc = 1;
+            return;
+        }
+    }
+}
+
+static void analyze_header(nctx *c)
+{
+    /* the first non-empty line */
+    size_t li = 0;
+    while (li < c->lines.n && line_blank(c, JKB_VEC_AT(&c->lines, range, li)))
+        li++;
+    if (li >= c->lines.n)
+        return;
+    range first = trim(c, JKB_VEC_AT(&c->lines, range, li));
+    int casebook = JKB_AT(c->s, c->n, first.a, "【");
+    if (casebook) {
+        uint32_t k = first.a;
+        casebook = 0;
+        while (k < first.b && k < first.a + 120 && !JKB_AT(c->s, c->n, k, "】")) {
+            if (c->s[k] == '#')
+                casebook = 1;
+            k++;
+        }
+    }
+    /* a dated title line standing alone ("org title 2022年12月27日") */
+    int dated = 0;
+    if (!casebook && li + 1 < c->lines.n && line_blank(c, JKB_VEC_AT(&c->lines, range, li + 1)) &&
+        title_line(c, first) && !is_date_line(c, first, NULL)) {
+        jkb_date_ctx dc;
+        memset(&dc, 0, sizeof dc);
+        for (uint32_t k = first.a; k < first.b;) {
+            jkb_date_hit dh;
+            size_t used = jkb_date_parse(c->s, first.b, k, &dc, &dh);
+            if (used && (dh.flags & JKB_DATE_HAS_YEAR) && !(dh.flags & JKB_DATE_YEAR_ONLY)) {
+                uint32_t q = k + (uint32_t)used;
+                while (q < first.b && is_space(c->s[q]))
+                    q++;
+                if (q == first.b)
+                    dated = 1;
+                k += (uint32_t)used;
+                continue;
+            }
+            k += used ? (uint32_t)used : (uint32_t)jkb_u8len((unsigned char)c->s[k]);
+        }
+    }
+    /* a byline list title */
+    int byline = 0;
+    for (uint32_t k = first.a; k + 3 < first.b; k++)
+        if ((c->s[k] == ')' || c->s[k] == ' ') && c->s[k + 1] == 'B' && c->s[k + 2] == 'Y' && c->s[k + 3] == ' ')
+            byline = 1;
+    if (casebook || dated || byline) {
+        c->head = first;
+        header_casebook(c, first);
+        c->body_start = first.b;
+    } else {
+        header_plain(c);
+    }
+    if (c->title.b > c->title.a) {
+        c->is_claim = cue_in(c, JKB_CUE_CLAIM, c->title.a, c->title.b, 0) >= 0;
+        c->is_list = cue_in(c, JKB_CUE_VICTIM_LIST, c->title.a, c->title.b, 0) >= 0;
+        parse_report_no(c, c->title);
+    }
+    if (!c->org_from_doc && !c->is_list)
+        org_from_body(c);
+}
+
+/* ---------------------------------------------------------- the scans */
+
+static int date_lead(const char *s, size_t n, size_t i)
+{
+    unsigned char ch = (unsigned char)s[i];
+    if (jkb_is_digit(ch) || ch == 'R' || ch == 'H' || ch == 'r' || ch == 'h')
+        return 1;
+    if (ch < 0xE0 || n - i < 3)
+        return 0;
+    static const char *const leads[] = {"令", "平", "昭", "大", "明", "同", "翌", "本", "今", "昨", "去",
+                                        "前", "来", "当", "一", "二", "三", "四", "五", "六", "七", "八",
+                                        "九", "十", "〇", "元"};
+    for (size_t k = 0; k < sizeof leads / sizeof leads[0]; k++)
+        if (memcmp(s + i, leads[k], 3) == 0)
+            return 1;
+    return 0;
+}
+
+static int count_lead(const char *s, size_t n, size_t i)
+{
+    unsigned char ch = (unsigned char)s[i];
+    if (jkb_is_digit(ch))
+        return 1;
+    if (ch < 0xE0 || n - i < 3)
+        return 0;
+    static const char *const leads[] = {"約", "最", "お", "概", "少", "一", "二", "三", "四", "五", "六",
+                                        "七", "八", "九", "十", "百", "千", "〇"};
+    for (size_t k = 0; k < sizeof leads / sizeof leads[0]; k++)
+        if (memcmp(s + i, leads[k], 3) == 0)
+            return 1;
+    return 0;
+}
+
+static void scan_dates_counts(nctx *c)
+{
+    jkb_date_ctx dc;
+    memset(&dc, 0, sizeof dc);
+    dc.ref = c->rec.published;
+    int64_t last_count_end = -1;
+    for (size_t i = 0; i < c->n && !c->rc;) {
+        size_t step = jkb_u8len((unsigned char)c->s[i]);
+        if (date_lead(c->s, c->n, i)) {
+            jkb_date_hit h;
+            size_t used = jkb_date_parse(c->s, c->n, i, &dc, &h);
+            if (used) {
+                jkb_date_hit *p = jkb_vec_push(&c->dates);
+                if (!p) {
+                    c->rc = JKB_ENOMEM;
+                    return;
+                }
+                *p = h;
+                i += used;
+                continue;
+            }
+        }
+        if ((int64_t)i >= last_count_end && count_lead(c->s, c->n, i)) {
+            jkb_count k;
+            size_t used = jkb_count_parse(c->s, c->n, i, &k);
+            if (used) {
+                jkb_count *p = jkb_vec_push(&c->counts);
+                if (!p) {
+                    c->rc = JKB_ENOMEM;
+                    return;
+                }
+                *p = k;
+                last_count_end = (int64_t)(i + used);
+            }
+        }
+        i += step;
+    }
+}
+
+/* ------------------------------------------------------------- fields */
+
+static int in_header(const nctx *c, uint32_t pos) { return c->head.b > c->head.a && pos >= c->head.a && pos < c->head.b; }
+
+/* Sentences of advice to readers or plans do not state facts. */
+static int advice_sent(const nctx *c, uint32_t pos) { return cue_in_sent(c, JKB_CUE_ADVICE, pos, 0) >= 0; }
+
+static void set_bit(nctx *c, uint32_t *mask, int field, int v, const jkb_hit *h)
+{
+    *mask |= 1u << v;
+    add_ev(c, field, v, h->start, h->end);
+}
+
+static void do_categories(nctx *c)
+{
+    uint32_t strong = 0, weak = 0, ua_strong = 0;
+    const jkb_hit *first[JKB_CAT__COUNT] = {0};
+    const jkb_hit *firstw[JKB_CAT__COUNT] = {0};
+    for (size_t i = 0; i < c->hits.n; i++) {
+        const jkb_term *t = term_of(c, i);
+        if (t->field != JKB_LF_CATEGORY || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)))
+            continue;
+        const jkb_hit *h = HIT(c, i);
+        if (t->flags & JKB_LX_WEAK) {
+            weak |= 1u << t->value;
+            if (!firstw[t->value])
+                firstw[t->value] = h;
+        } else {
+            strong |= 1u << t->value;
+            if (!first[t->value])
+                first[t->value] = h;
+            if (t->value == JKB_CAT_UNAUTHORIZED_ACCESS && (t->flags & JKB_LX_STRONG))
+                ua_strong = 1;
+        }
+    }
+    uint32_t cats = strong;
+    /* weak words count when nothing stronger describes the incident, and a
+     * bare 不正アクセス counts beside a ransomware or card case */
+    for (int v = 0; v < JKB_CAT__COUNT; v++) {
+        if (!(weak & (1u << v)) || (cats & (1u << v)))
+            continue;
+        int take = 0;
+        if (v == JKB_CAT_UNAUTHORIZED_ACCESS)
+            take = !(strong & ((1u << JKB_CAT_ACCOUNT_COMPROMISE) | (1u << JKB_CAT_DDOS) | (1u << JKB_CAT_MISCONFIGURATION) |
+                               (1u << JKB_CAT_MISDELIVERY) | (1u << JKB_CAT_LOSS_THEFT) | (1u << JKB_CAT_INSIDER_MISUSE) |
+                               (1u << JKB_CAT_PHISHING))) ||
+                   (strong & ((1u << JKB_CAT_RANSOMWARE) | (1u << JKB_CAT_CARD_SKIMMING)));
+        else if (v == JKB_CAT_ACCOUNT_COMPROMISE)
+            take = !(strong & ~(1u << JKB_CAT_PHISHING));
+        else if (v == JKB_CAT_MALWARE)
+            take = !(cats & (1u << JKB_CAT_RANSOMWARE)) && !(weak & (1u << JKB_CAT_RANSOMWARE));
+        else
+            take = strong == 0;
+        if (take) {
+            cats |= 1u << v;
+            first[v] = firstw[v];
+        }
+    }
+    /* an account taken over is account_compromise alone unless a system
+     * intrusion is described too */
+    if ((cats & (1u << JKB_CAT_ACCOUNT_COMPROMISE)) && !ua_strong)
+        cats &= ~(1u << JKB_CAT_UNAUTHORIZED_ACCESS);
+    /* ransomware is infection enough: no separate malware */
+    if ((cats & (1u << JKB_CAT_RANSOMWARE)) && first[JKB_CAT_MALWARE]) {
+        cats &= ~(1u << JKB_CAT_MALWARE);
+    }
+    /* an entry about a gang's claim: leak_claim alone */
+    if (c->is_claim || c->is_list)
+        cats &= (1u << JKB_CAT_LEAK_CLAIM);
+    if (c->is_claim || c->is_list) {
+        cats |= 1u << JKB_CAT_LEAK_CLAIM;
+        if (!first[JKB_CAT_LEAK_CLAIM])
+            first[JKB_CAT_LEAK_CLAIM] = NULL;
+    }
+    if (!cats)
+        cats = 1u << JKB_CAT_OTHER;
+    for (int v = 0; v < JKB_CAT__COUNT; v++) {
+        if (!(cats & (1u << v)))
+            continue;
+        c->rec.categories |= 1u << v;
+        if (first[v])
+            add_ev(c, JKB_F_CATEGORIES, v, first[v]->start, first[v]->end);
+        else if (c->title.b > c->title.a)
+            add_ev(c, JKB_F_CATEGORIES, v, c->title.a, c->title.b);
+        else
+            add_ev(c, JKB_F_CATEGORIES, v, 0, (uint32_t)(c->n < 3 ? c->n : 3));
+    }
+}
+
+/* The lines of a data list: from a heading that names the exposed data to
+ * the next section heading. */
+static int in_data_region(const nctx *c, uint32_t pos)
+{
+    range ln = line_of(c, pos);
+    size_t li = find_range(&c->lines, pos);
+    /* walk back to a heading or the start */
+    for (size_t k = li + 1, steps = 0; k-- > 0 && steps < 14; steps++) {
+        range r = JKB_VEC_AT(&c->lines, range, k);
+        if (cue_in(c, JKB_CUE_DATA_HEAD, r.a, r.b, 1) >= 0)
+            return 1;
+        if (k < li) {
+            range t = trim(c, r);
+            /* a new numbered section ends the region */
+            if (t.b > t.a && (jkb_is_digit((unsigned char)c->s[t.a]) || JKB_AT(c->s, c->n, t.a, "【")) && t.b - t.a < 80 &&
+                !(t.b - t.a > 3 && JKB_AT(c->s, c->n, t.b - 3, "。")))
+                return 0;
+        }
+    }
+    (void)ln;
+    return 0;
+}
+
+static int data_context(const nctx *c, uint32_t pos)
+{
+    range s = sent_of(c, pos);
+    if (cue_in(c, JKB_CUE_ADVICE, s.a, s.b, 0) >= 0)
+        return 0;
+    if (in_data_region(c, pos))
+        return 1;
+    if (cue_in(c, JKB_CUE_LEAK, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_EXPOSE, s.a, s.b, 0) >= 0 ||
+        cue_in(c, JKB_CUE_POSSIBLE, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_DATA_HEAD, s.a, s.b, 0) >= 0)
+        return 1;
+    /* a line listing data with a count (氏名、住所…:2,934名様分) */
+    range ln = line_of(c, pos);
+    for (size_t k = 0; k < c->counts.n; k++) {
+        const jkb_count *ct = &JKB_VEC_AT(&c->counts, jkb_count, k);
+        if (ct->start >= ln.a && ct->end <= ln.b && (ct->unit == JKB_UNIT_PEOPLE || ct->unit == JKB_UNIT_RECORDS))
+            return 1;
+    }
+    /* 含まれ / 記載 */
+    for (size_t i = hit_lower(c, s.a); i < c->hits.n && HIT(c, i)->start < s.b; i++)
+        if (is_cue(c, i, JKB_CUE_DATA_HEAD))
+            return 1;
+    return 0;
+}
+
+static void do_data_classes(nctx *c)
+{
+    for (size_t i = 0; i < c->hits.n; i++) {
+        const jkb_term *t = term_of(c, i);
+        if (t->field != JKB_LF_DATA_CLASS || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)))
+            continue;
+        const jkb_hit *h = HIT(c, i);
+        if (in_header(c, h->start) || h->start < c->title.b)
+            continue;
+        if (t->flags & JKB_LX_WEAK) {
+            if (!in_data_region(c, h->start))
+                continue;
+        } else if (!data_context(c, h->start))
+            continue;
+        if (!(c->rec.data_classes & (1u << t->value)))
+            set_bit(c, &c->rec.data_classes, JKB_F_DATA_CLASSES, t->value, h);
+    }
+}
+
+static void do_leak_status(nctx *c)
+{
+    int best = JKB_LEAK_UNKNOWN;
+    const jkb_hit *why = NULL;
+    static const int rank[] = {3, 2, 1, 0}; /* confirmed > possible > none > unknown */
+    for (size_t i = 0; i < c->hits.n; i++) {
+        if (HFLAGS(c, i) & HF_DEAD)
+            continue;
+        if (!is_cue(c, i, JKB_CUE_LEAK) && !is_cue(c, i, JKB_CUE_EXPOSE))
+            continue;
+        const jkb_hit *h = HIT(c, i);
+        range s = sent_of(c, h->start);
+        if (cue_in(c, JKB_CUE_ADVICE, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_PLAN, s.a, s.b, 0) >= 0 ||
+            cue_in(c, JKB_CUE_INVESTIGATING, s.a, s.b, 0) >= 0)
+            continue;
+        /* 情報漏えい防止 and the like are about prevention */
+        if (JKB_AT(c->s, c->n, h->end, "防止") || JKB_AT(c->s, c->n, h->end, "対策") ||
+            JKB_AT(c->s, c->n, h->end, "の防止"))
+            continue;
+        int v;
+        long pos = cue_in(c, JKB_CUE_POSSIBLE, s.a, s.b, 0);
+        if (HFLAGS(c, i) & HF_NEG) {
+            v = JKB_LEAK_NONE;
+            if (pos >= 0 && !(HFLAGS(c, pos) & HF_NEG))
+                v = JKB_LEAK_POSSIBLE;
+        } else if (pos >= 0) {
+            v = (HFLAGS(c, pos) & HF_NEG) ? JKB_LEAK_NONE : JKB_LEAK_POSSIBLE;
+        } else {
+            v = JKB_LEAK_CONFIRMED;
+        }
+        if (rank[v] > rank[best]) {
+            best = v;
+            why = h;
+        }
+    }
+    if (best == JKB_LEAK_UNKNOWN && (c->rec.categories & (1u << JKB_CAT_MISDELIVERY)))
+        best = JKB_LEAK_CONFIRMED;
+    c->rec.leak_status = best;
+    if (why)
+        add_ev(c, JKB_F_LEAK_STATUS, best, why->start, why->end);
+}
+
+static void do_secondary(nctx *c)
+{
+    int best = JKB_SEC_UNKNOWN;
+    const jkb_hit *why = NULL;
+    for (size_t i = 0; i < c->hits.n; i++) {
+        if ((HFLAGS(c, i) & HF_DEAD) || !is_cue(c, i, JKB_CUE_SECONDARY))
+            continue;
+        const jkb_hit *h = HIT(c, i);
+        if (advice_sent(c, h->start))
+            continue;
+        range s = sent_of(c, h->start);
+        int v;
+        if (HFLAGS(c, i) & HF_NEG)
+            v = JKB_SEC_NOT_CONFIRMED;
+        else if (cue_in(c, JKB_CUE_CONFIRMED, h->end, s.b, 0) >= 0 && cue_in(c, JKB_CUE_POSSIBLE, s.a, s.b, 0) < 0 &&
+                 cue_in(c, JKB_CUE_PLAN, s.a, s.b, 0) < 0)
+            v = JKB_SEC_CONFIRMED;
+        else
+            continue;
+        if (best == JKB_SEC_UNKNOWN || (v == JKB_SEC_CONFIRMED && best != JKB_SEC_CONFIRMED)) {
+            best = v;
+            why = h;
+        }
+    }
+    c->rec.secondary_damage = best;
+    if (why)
+        add_ev(c, JKB_F_SECONDARY_DAMAGE, best, why->start, why->end);
+}
+
+static void do_affected(nctx *c)
+{
+    const jkb_count *best = NULL;
+    int best_score = -1000;
+    int subtotals = 0, totals = 0;
+    for (size_t k = 0; k < c->counts.n; k++) {
+        const jkb_count *ct = &JKB_VEC_AT(&c->counts, jkb_count, k);
+        if (ct->unit != JKB_UNIT_PEOPLE && ct->unit != JKB_UNIT_RECORDS && ct->unit != JKB_UNIT_CARDS)
+            continue;
+        if (in_header(c, (uint32_t)ct->start) || ct->start < c->title.b)
+            continue;
+        range s = sent_of(c, (uint32_t)ct->start);
+        range ln = line_of(c, (uint32_t)ct->start);
+        if (cue_in(c, JKB_CUE_NOT_PEOPLE, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_INVESTIGATING, s.a, s.b, 0) >= 0)
+            continue;
+        int score = 0;
+        long tot = cue_in(c, JKB_CUE_TOTAL, ln.a, (uint32_t)ct->start, 0);
+        long sub = cue_in(c, JKB_CUE_SUBTOTAL, ln.a, (uint32_t)ct->start, 0);
+        if (tot >= 0 && !(term_of(c, tot)->flags & JKB_LX_WEAK)) {
+            score += 100;
+            totals++;
+        } else if (tot >= 0)
+            score += 20;
+        if (sub >= 0 && !(term_of(c, sub)->flags & JKB_LX_WEAK)) {
+            score -= 100;
+            subtotals++;
+        } else if (sub >= 0)
+            score -= 30;
+        if (ct->unit == JKB_UNIT_PEOPLE)
+            score += 10;
+        if (data_context(c, (uint32_t)ct->start))
+            score += 5;
+        if (score > best_score || (score == best_score && best && ct->value > best->value)) {
+            best = ct;
+            best_score = score;
+        }
+    }
+    if (!best || (subtotals && !totals && best_score < 0))
+        return;
+    c->rec.has_affected = true;
+    c->rec.affected = best->value;
+    c->rec.affected_qualifier = (int)best->qual;
+    add_ev(c, JKB_F_AFFECTED, 0, (uint32_t)best->start, (uint32_t)best->end);
+    add_ev(c, JKB_F_AFFECTED_QUALIFIER, (int)best->qual, (uint32_t)best->start, (uint32_t)best->end);
+}
+
+static jkb_strv *push_str(nctx *c, jkb_vec *v, jkb_vec *src, const char *s, size_t n, uint32_t a, uint32_t b)
+{
+    for (size_t k = 0; k < v->n; k++) {
+        jkb_strv *x = &JKB_VEC_AT(v, jkb_strv, k);
+        if (x->len == n && strncmp(x->s, s, n) == 0)
+            return NULL;
+    }
+    jkb_strv *x = jkb_vec_push(v);
+    range *r = jkb_vec_push(src);
+    char *p = jkb_arena_strndup(&c->arena, s, n);
+    if (!x || !r || !p) {
+        c->rc = JKB_ENOMEM;
+        return NULL;
+    }
+    x->s = p;
+    x->len = n;
+    r->a = a;
+    r->b = b;
+    return x;
+}
+
+static void do_actors(nctx *c)
+{
+    for (size_t i = 0; i < c->hits.n; i++) {
+        const jkb_term *t = term_of(c, i);
+        if (t->field != JKB_LF_ACTOR || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)))
+            continue;
+        const jkb_hit *h = HIT(c, i);
+        /* a longer actor name over the same words wins */
+        int shadowed = 0;
+        for (size_t j = i + 1; j < c->hits.n && HIT(c, j)->start < h->end; j++)
+            if (term_of(c, j)->field == JKB_LF_ACTOR && HIT(c, j)->end > h->end)
+                shadowed = 1;
+        if (shadowed)
+            continue;
+        /* names count beside the words of an attack or a gang */
+        range s = sent_of(c, h->start);
+        if (cue_in(c, JKB_CUE_ACTOR_CTX, s.a, s.b, 0) < 0 && !(c->title.b > c->title.a && h->start >= c->title.a && h->end <= c->title.b))
+            continue;
+        const char *canon = jkb_lexicon_actor(c->lx, t->value);
+        if (!canon)
+            continue;
+        char buf[160];
+        size_t cl = strlen(canon);
+        const char *name = canon;
+        size_t nlen = cl;
+        /* a slug-like canonical name (lower case) is written as the text has it */
+        int lower = 1;
+        for (size_t k = 0; k < cl; k++)
+            if (canon[k] >= 'A' && canon[k] <= 'Z')
+                lower = 0;
+        if (lower && h->end - h->start == cl) {
+            jkb_strv w = doc_str(c, h->start, h->end);
+            if (w.s && w.len == cl) {
+                name = w.s;
+                nlen = w.len;
+            }
+        }
+        /* a version after the name: LockBit 3.0 */
+        uint32_t e = h->end;
+        if (!(t->flags & JKB_LX_NOVERSION)) {
+            uint32_t k = e;
+            if (k < c->n && c->s[k] == ' ')
+                k++;
+            uint32_t d = k;
+            while (d < c->n && (jkb_is_digit((unsigned char)c->s[d]) || (c->s[d] == '.' && d > k && d + 1 < c->n && jkb_is_digit((unsigned char)c->s[d + 1]))))
+                d++;
+            if (d > k && d - k <= 6 && nlen + 1 + (d - k) < sizeof buf && !jkb_is_digit((unsigned char)name[nlen - 1])) {
+                memcpy(buf, name, nlen);
+                buf[nlen] = ' ';
+                memcpy(buf + nlen + 1, c->s + k, d - k);
+                nlen = nlen + 1 + (d - k);
+                name = buf;
+                e = d;
+            }
+        }
+        push_str(c, &c->actors, &c->actor_src, name, nlen, h->start, e);
+    }
+}
+
+static void do_cves(nctx *c)
+{
+    for (uint32_t i = 0; i + 13 <= c->n; i++) {
+        if (jkb_lower((unsigned char)c->s[i]) != 'c' || jkb_lower((unsigned char)c->s[i + 1]) != 'v' ||
+            jkb_lower((unsigned char)c->s[i + 2]) != 'e' || c->s[i + 3] != '-')
+            continue;
+        if (i > 0 && jkb_is_alnum((unsigned char)c->s[i - 1]))
+            continue;
+        uint32_t k = i + 4, y = 0;
+        while (k < c->n && jkb_is_digit((unsigned char)c->s[k]) && y < 5)
+            k++, y++;
+        if (y != 4 || k >= c->n || c->s[k] != '-')
+            continue;
+        uint32_t d0 = ++k;
+        while (k < c->n && jkb_is_digit((unsigned char)c->s[k]) && k - d0 < 8)
+            k++;
+        if (k - d0 < 4)
+            continue;
+        char buf[24];
+        size_t n = k - i;
+        if (n >= sizeof buf)
+            continue;
+        for (size_t z = 0; z < n; z++) {
+            unsigned char ch = (unsigned char)c->s[i + z];
+            buf[z] = (char)((ch >= 'a' && ch <= 'z') ? ch - 32 : ch);
+        }
+        push_str(c, &c->cves, &c->cve_src, buf, n, i, k);
+        i = k;
+    }
+}
+
+/* A place or ministry named in running text: a run of kanji/kana ending in
+ * 都道府県市区町村 (local_gov) or 省庁 (ministry). Returns the authority or
+ * -1 and the run's start. */
+static int place_at(const nctx *c, uint32_t end, uint32_t *start)
+{
+    if (end < 3)
+        return -1;
+    uint32_t last = (uint32_t)prev_char(c->s, end);
+    static const char *const local_suffix[] = {"都", "道", "府", "県", "市", "区", "町", "村"};
+    int kind = -1;
+    for (size_t k = 0; k < 8; k++)
+        if (JKB_AT(c->s, c->n, last, local_suffix[k]))
+            kind = JKB_AUTH_LOCAL_GOV;
+    if (JKB_AT(c->s, c->n, last, "省") || JKB_AT(c->s, c->n, last, "庁"))
+        kind = JKB_AUTH_MINISTRY;
+    if (kind < 0)
+        return -1;
+    /* the next character must not continue the word (市民, 県警, 府内) */
+    if (end < c->n && (is_kanji_at(c->s, c->n, end) || is_kata_at(c->s, c->n, end)))
+        return -1;
+    uint32_t a = last;
+    int chars = 0;
+    while (a > 0 && chars < 8) {
+        uint32_t p = (uint32_t)prev_char(c->s, a);
+        if (!(is_kanji_at(c->s, c->n, p) || is_kata_at(c->s, c->n, p)))
+            break;
+        a = p;
+        chars++;
+    }
+    if (chars < 1)
+        return -1;
+    /* 本市, 当県, 各省, 同市 are not names */
+    if (JKB_AT(c->s, c->n, a, "本") || JKB_AT(c->s, c->n, a, "当") || JKB_AT(c->s, c->n, a, "各") ||
+        JKB_AT(c->s, c->n, a, "同") || JKB_AT(c->s, c->n, a, "全") || JKB_AT(c->s, c->n, a, "他") ||
+        JKB_AT(c->s, c->n, a, "地") || JKB_AT(c->s, c->n, a, "都"))
+        return -1;
+    *start = a;
+    return kind;
+}
+
+static int inside_org_name(const nctx *c, uint32_t a, uint32_t b)
+{
+    if (c->org.b <= c->org.a)
+        return 0;
+    size_t on = c->org.b - c->org.a;
+    if (b - a > on)
+        return 0;
+    /* the same words as the org's name */
+    for (uint32_t k = a >= on ? a - (uint32_t)on + (b - a) : 0; k <= a && k + on <= c->n; k++)
+        if (memcmp(c->s + k, c->s + c->org.a, on) == 0 && k <= a && k + on >= b)
+            return 1;
+    return 0;
+}
+
+/* The authorities reported to in [a, b): hits and named places. */
+static uint32_t authorities_in(nctx *c, uint32_t a, uint32_t b, int add_evidence)
+{
+    uint32_t mask = 0;
+    for (size_t i = hit_lower(c, a); i < c->hits.n && HIT(c, i)->start < b; i++) {
+        const jkb_term *t = term_of(c, i);
+        if (t->field != JKB_LF_AUTHORITY || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)) || (t->flags & JKB_LX_WEAK))
+            continue;
+        const jkb_hit *h = HIT(c, i);
+        if (inside_org_name(c, h->start, h->end))
+            continue;
+        if (!(mask & (1u << t->value)) && add_evidence && !(c->rec.authorities & (1u << t->value)))
+            add_ev(c, JKB_F_AUTHORITIES, t->value, h->start, h->end);
+        mask |= 1u << t->value;
+    }
+    /* places and ministries by rule */
+    for (uint32_t k = a; k < b;) {
+        size_t step = jkb_u8len((unsigned char)c->s[k]);
+        uint32_t e = k + (uint32_t)step;
+        if (step == 3) {
+            uint32_t st;
+            int kind = place_at(c, e, &st);
+            if (kind >= 0 && st >= a && !inside_org_name(c, st, e)) {
+                /* 警視庁 and 警察庁 are police, and a police force is no place */
+                int police = 0;
+                for (size_t i = hit_lower(c, st); i < c->hits.n && HIT(c, i)->start < e; i++)
+                    if (term_of(c, i)->field == JKB_LF_AUTHORITY && HIT(c, i)->end >= e)
+                        police = 1;
+                if (!police) {
+                    if (!(mask & (1u << kind)) && add_evidence && !(c->rec.authorities & (1u << kind)))
+                        add_ev(c, JKB_F_AUTHORITIES, kind, st, e);
+                    mask |= 1u << kind;
+                }
+            }
+        }
+        k = e;
+    }
+    return mask;
+}
+
+static int report_sentence(const nctx *c, range s)
+{
+    long r = cue_in(c, JKB_CUE_EV_REPORTED, s.a, s.b, 1);
+    return r >= 0;
+}
+
+static void do_authorities(nctx *c)
+{
+    for (size_t si = 0; si < c->sents.n; si++) {
+        range s = JKB_VEC_AT(&c->sents, range, si);
+        if (in_header(c, s.a) || !report_sentence(c, s))
+            continue;
+        if (cue_in(c, JKB_CUE_ADVICE, s.a, s.b, 0) >= 0)
+            continue;
+        /* 報告を受け (told by someone) is not a report to */
+        uint32_t m = authorities_in(c, s.a, s.b, 1);
+        c->rec.authorities |= m;
+    }
+}
+
+static void do_measures(nctx *c)
+{
+    for (size_t i = 0; i < c->hits.n; i++) {
+        const jkb_term *t = term_of(c, i);
+        if (t->field != JKB_LF_MEASURE || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)))
+            continue;
+        const jkb_hit *h = HIT(c, i);
+        if (in_header(c, h->start) || (h->start >= c->title.a && h->end <= c->title.b))
+            continue;
+        range s = sent_of(c, h->start);
+        if (cue_in(c, JKB_CUE_ADVICE, s.a, s.b, 0) >= 0)
+            continue;
+        /* a control in place long before the incident does not count */
+        int old = 0;
+        for (size_t k = 0; k < c->dates.n; k++) {
+            const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
+            if (d->start >= s.a && d->end <= s.b && d->date.y && c->rec.published.y && d->date.y < c->rec.published.y - 1)
+                old = 1;
+        }
+        if (old)
+            continue;
+        if (!(c->rec.measures & (1u << t->value)))
+            set_bit(c, &c->rec.measures, JKB_F_MEASURES, t->value, h);
+    }
+}
+
+static void do_vectors(nctx *c)
+{
+    uint32_t cats = c->rec.categories;
+    for (size_t i = 0; i < c->hits.n; i++) {
+        const jkb_term *t = term_of(c, i);
+        if (t->field != JKB_LF_VECTOR || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)))
+            continue;
+        const jkb_hit *h = HIT(c, i);
+        range s = sent_of(c, h->start);
+        if (cue_in(c, JKB_CUE_ADVICE, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_PLAN, s.a, s.b, 0) >= 0)
+            continue;
+        if (t->flags & JKB_LX_WEAK) {
+            int ok = 0;
+            if (t->value == JKB_VEC_CONTRACTOR)
+                ok = cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0 && cue_in(c, JKB_CUE_EV_DETECTED, s.a, s.b, 0) < 0;
+            else if (t->value == JKB_VEC_PHISHING_MAIL)
+                ok = (cats & ((1u << JKB_CAT_PHISHING) | (1u << JKB_CAT_ACCOUNT_COMPROMISE) | (1u << JKB_CAT_MALWARE))) != 0 &&
+                     cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0;
+            else if (t->value == JKB_VEC_EMAIL_ACCOUNT)
+                ok = (cats & (1u << JKB_CAT_ACCOUNT_COMPROMISE)) != 0;
+            else if (t->value == JKB_VEC_USB_MEDIA)
+                ok = (cats & (1u << JKB_CAT_LOSS_THEFT)) != 0;
+            if (!ok)
+                continue;
+        }
+        if (!(c->rec.vectors & (1u << t->value)))
+            set_bit(c, &c->rec.vectors, JKB_F_VECTORS, t->value, h);
+    }
+    if (c->rec.vectors & (1u << JKB_VEC_SQLI))
+        c->rec.vectors &= ~(1u << JKB_VEC_WEB_VULN);
+}
+
+/* ------------------------------------------------------------ timeline */
+
+static void push_event(nctx *c, int kind, jkb_date d, jkb_date end, uint32_t to, uint32_t a, uint32_t b)
+{
+    for (size_t k = 0; k < c->events.n; k++) {
+        jkb_event *e = &JKB_VEC_AT(&c->events, jkb_event, k);
+        if (e->kind == kind && jkb_date_cmp(e->date, d) == 0) {
+            e->to |= to;
+            if (end.y && !e->date_end.y)
+                e->date_end = end;
+            return;
+        }
+    }
+    jkb_event *e = jkb_vec_push(&c->events);
+    range *r = jkb_vec_push(&c->event_src);
+    if (!e || !r) {
+        c->rc = JKB_ENOMEM;
+        return;
+    }
+    e->kind = (uint8_t)kind;
+    e->date = d;
+    e->date_end = end;
+    e->to = to;
+    r->a = a;
+    r->b = b;
+}
+
+/* Cues of one date's clause: a label just before the date (発覚日:) and the
+ * words after it up to the next date's label. */
+static void do_timeline(nctx *c)
+{
+    size_t nd = c->dates.n;
+    for (size_t k = 0; k < nd; k++) {
+        const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
+        if (!d->date.y || !d->date.d || (d->flags & JKB_DATE_YEAR_ONLY))
+            continue;
+        if (in_header(c, (uint32_t)d->start))
+            continue;
+        range ln = line_of(c, (uint32_t)d->start);
+        jkb_date pd;
+        if (is_date_line(c, ln, &pd))
+            continue; /* the notice's own date line */
+        /* a future date (a plan, a deadline) is not an event */
+        if (c->rec.published.y && jkb_date_cmp(d->date, c->rec.published) > 0)
+            continue;
+        range s = sent_of(c, (uint32_t)d->start);
+        uint32_t seg_a = (uint32_t)d->end, seg_b = s.b;
+        if (k + 1 < nd) {
+            const jkb_date_hit *nx = &JKB_VEC_AT(&c->dates, jkb_date_hit, k + 1);
+            if (nx->start < seg_b)
+                seg_b = (uint32_t)nx->start;
+        }
+        /* the label zone before the next date belongs to it */
+        uint32_t lab_a = (uint32_t)d->start > s.a + 24 ? (uint32_t)d->start - 24 : s.a;
+        if (k > 0) {
+            const jkb_date_hit *pv = &JKB_VEC_AT(&c->dates, jkb_date_hit, k - 1);
+            if (pv->end > lab_a)
+                lab_a = (uint32_t)pv->end;
+        }
+        int kinds[JKB_EV__COUNT] = {0};
+        int any = 0;
+        /* cues after the date */
+        for (size_t i = hit_lower(c, seg_a); i < c->hits.n && HIT(c, i)->start < seg_b; i++) {
+            const jkb_term *t = term_of(c, i);
+            if (t->field != JKB_LF_CUE || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)))
+                continue;
+            /* a label right before the next date is that date's */
+            if (k + 1 < nd && seg_b == JKB_VEC_AT(&c->dates, jkb_date_hit, k + 1).start && seg_b - HIT(c, i)->end < 12 &&
+                HIT(c, i)->start > seg_a + 6)
+                continue;
+            if (t->value == JKB_CUE_NOT_EVENT && !(t->flags & JKB_LX_WEAK)) {
+                kinds[0] = -1000;
+                break;
+            }
+            if (t->value >= JKB_CUE_EV_OCCURRED && t->value <= JKB_CUE_EV_RESTORED) {
+                int ev = t->value - JKB_CUE_EV_OCCURRED;
+                kinds[ev] += (t->flags & JKB_LX_WEAK) ? 1 : 2;
+                any = 1;
+            }
+        }
+        /* a label before the date: 発覚日:, 修正( */
+        for (size_t i = hit_lower(c, lab_a); i < c->hits.n && HIT(c, i)->start < d->start; i++) {
+            const jkb_term *t = term_of(c, i);
+            if (t->field != JKB_LF_CUE || (HFLAGS(c, i) & HF_DEAD) || HIT(c, i)->end > d->start)
+                continue;
+            if (t->value == JKB_CUE_NOT_EVENT && !(t->flags & JKB_LX_WEAK)) {
+                kinds[0] = -1000;
+                break;
+            }
+            if (t->value >= JKB_CUE_EV_OCCURRED && t->value <= JKB_CUE_EV_RESTORED && d->start - HIT(c, i)->end < 12) {
+                int ev = t->value - JKB_CUE_EV_OCCURRED;
+                kinds[ev] += 3;
+                any = 1;
+            }
+        }
+        if (kinds[0] < 0)
+            continue;
+        if (!any) {
+            /* a list under a heading (《不正アクセスの発生日》) */
+            size_t li = find_range(&c->lines, (uint32_t)d->start);
+            for (size_t back = 1; back <= 4 && back <= li; back++) {
+                range h = trim(c, JKB_VEC_AT(&c->lines, range, li - back));
+                if (h.a >= h.b)
+                    continue;
+                if (JKB_AT(c->s, c->n, h.a, "《") || JKB_AT(c->s, c->n, h.a, "【") || JKB_AT(c->s, c->n, h.a, "<") ||
+                    JKB_AT(c->s, c->n, h.a, "■")) {
+                    for (size_t i = hit_lower(c, h.a); i < c->hits.n && HIT(c, i)->start < h.b; i++) {
+                        const jkb_term *t = term_of(c, i);
+                        if (t->field == JKB_LF_CUE && t->value >= JKB_CUE_EV_OCCURRED && t->value <= JKB_CUE_EV_RESTORED) {
+                            kinds[t->value - JKB_CUE_EV_OCCURRED] += 1;
+                            any = 1;
+                        }
+                    }
+                    break;
+                }
+                if (JKB_VEC_AT(&c->lines, range, li - back).b - JKB_VEC_AT(&c->lines, range, li - back).a > 120)
+                    break;
+            }
+        }
+        if (!any)
+            continue;
+        jkb_date end = {0, 0, 0};
+        if (d->flags & JKB_DATE_RANGE)
+            end = d->end_date;
+        /* reported: needs an authority in the sentence */
+        if (kinds[JKB_EV_REPORTED]) {
+            uint32_t ra = k > 0 && JKB_VEC_AT(&c->dates, jkb_date_hit, k - 1).end > s.a ? (uint32_t)JKB_VEC_AT(&c->dates, jkb_date_hit, k - 1).end : s.a;
+            uint32_t to = authorities_in(c, ra, seg_b, 0);
+            if (to) {
+                push_event(c, JKB_EV_REPORTED, d->date, (jkb_date){0, 0, 0}, to, (uint32_t)d->start, (uint32_t)d->end);
+                kinds[JKB_EV_REPORTED] = 0;
+                kinds[JKB_EV_DETECTED] = 0;
+                kinds[JKB_EV_NOTIFIED] = 0;
+                if (kinds[JKB_EV_OCCURRED] < 2)
+                    kinds[JKB_EV_OCCURRED] = 0;
+            } else
+                kinds[JKB_EV_REPORTED] = 0;
+        }
+        /* one kind per date: the strongest, with occurred beside detected
+         * only when both are stated strongly */
+        int best = -1;
+        for (int ev = 0; ev < JKB_EV__COUNT; ev++)
+            if (kinds[ev] > 0 && (best < 0 || kinds[ev] > kinds[best]))
+                best = ev;
+        if (best < 0)
+            continue;
+        /* detection words win over the incident words they mention */
+        if (kinds[JKB_EV_DETECTED] >= 2 && best == JKB_EV_OCCURRED)
+            best = JKB_EV_DETECTED;
+        push_event(c, best, d->date, best == JKB_EV_OCCURRED ? end : (jkb_date){0, 0, 0}, 0, (uint32_t)d->start, (uint32_t)d->end);
+        if (best == JKB_EV_DETECTED && kinds[JKB_EV_OCCURRED] >= 2)
+            push_event(c, JKB_EV_OCCURRED, d->date, end, 0, (uint32_t)d->start, (uint32_t)d->end);
+        if (best != JKB_EV_CONTAINED && kinds[JKB_EV_CONTAINED] >= 2)
+            push_event(c, JKB_EV_CONTAINED, d->date, (jkb_date){0, 0, 0}, 0, (uint32_t)d->start, (uint32_t)d->end);
+    }
+}
+
+static int event_cmp(const void *pa, const void *pb)
+{
+    const jkb_event *a = pa, *b = pb;
+    int d = jkb_date_cmp(a->date, b->date);
+    if (d)
+        return d;
+    return (int)a->kind - (int)b->kind;
+}
+
+/* ------------------------------------------------------------- victims */
+
+static void do_victims(nctx *c)
+{
+    if (!c->is_list)
+        return;
+    for (size_t li = 0; li < c->lines.n; li++) {
+        range r = trim(c, JKB_VEC_AT(&c->lines, range, li));
+        if (!JKB_AT(c->s, c->n, r.a, "・"))
+            continue;
+        uint32_t a = r.a + 3, b = a;
+        while (b < r.b && c->s[b] != '(')
+            b++;
+        range nm = trim(c, (range){a, b});
+        if (nm.b <= nm.a) { /* only a domain */
+            nm = trim(c, (range){b < r.b ? b + 1 : a, r.b});
+            if (nm.b > nm.a && c->s[nm.b - 1] == ')')
+                nm.b--;
+        }
+        if (nm.b > nm.a) {
+            jkb_strv v = doc_str(c, nm.a, nm.b);
+            if (v.s)
+                push_str(c, &c->victims, &c->victim_src, v.s, v.len, nm.a, nm.b);
+        }
+    }
+}
+
+/* ------------------------------------------------------------- org kind */
+
+static void do_org(nctx *c)
+{
+    if (c->org_from_doc && c->org.b > c->org.a) {
+        c->rec.org = doc_str(c, c->org.a, c->org.b);
+        add_ev(c, JKB_F_ORG, 0, c->org.a, c->org.b);
+        long w = -1;
+        int kind = org_kind_of(c, c->org.a, c->org.b, &w);
+        if (c->is_list)
+            kind = JKB_ORG_OTHER;
+        if (kind >= 0) {
+            c->rec.org_kind = kind;
+            if (w >= 0)
+                add_ev(c, JKB_F_ORG_KIND, kind, HIT(c, w)->start, HIT(c, w)->end);
+            else
+                add_ev(c, JKB_F_ORG_KIND, kind, c->org.a, c->org.b);
+            return;
+        }
+    }
+    /* the notice's words for itself (当社, 本学, 当院) */
+    int votes[JKB_ORG__COUNT] = {0};
+    const jkb_hit *first[JKB_ORG__COUNT] = {0};
+    for (size_t i = 0; i < c->hits.n; i++) {
+        const jkb_term *t = term_of(c, i);
+        if (t->field != JKB_LF_ORG_KIND || (t->flags & (JKB_LX_LEGAL | JKB_LX_SUFFIX)))
+            continue;
+        votes[t->value] += (t->flags & JKB_LX_WEAK) ? 1 : 3;
+        if (!first[t->value])
+            first[t->value] = HIT(c, i);
+    }
+    int best = JKB_ORG_COMPANY;
+    for (int k = 0; k < JKB_ORG__COUNT; k++)
+        if (votes[k] > votes[best])
+            best = k;
+    c->rec.org_kind = best;
+    if (first[best])
+        add_ev(c, JKB_F_ORG_KIND, best, first[best]->start, first[best]->end);
+    else
+        add_ev(c, JKB_F_ORG_KIND, best, 0, (uint32_t)(c->n < 3 ? c->n : 3));
+}
+
+/* -------------------------------------------------------------- driver */
+
+static void reset(nctx *c)
+{
+    c->hits.n = c->flags.n = c->lines.n = c->sents.n = c->dates.n = c->counts.n = 0;
+    c->evid.n = c->events.n = c->event_src.n = 0;
+    c->actors.n = c->cves.n = c->victims.n = c->actor_src.n = c->cve_src.n = c->victim_src.n = 0;
+    jkb_arena_reset(&c->arena);
+    memset(&c->rec, 0, sizeof c->rec);
+    c->rec.org_kind = JKB_ORG_NONE;
+    c->rec.affected_qualifier = JKB_QUAL_NONE;
+    c->rec.leak_status = JKB_LEAK_UNKNOWN;
+    c->rec.secondary_damage = JKB_SEC_UNKNOWN;
+    c->head = c->title = c->org = (range){0, 0};
+    c->org_from_doc = c->is_claim = c->is_list = 0;
+    c->body_start = 0;
+}
+
+static jkb_status extract_one(nctx *c, size_t a, size_t b)
+{
+    jkb_status rc;
+    reset(c);
+    rc = jkb_norm_run(&c->nm, c->doc, a, b);
+    if (rc)
+        return rc;
+    c->s = c->nm.s;
+    c->n = c->nm.len;
+    rc = jkb_lexicon_scan(c->lx, c->s, c->n, &c->hits);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < c->hits.n; i++)
+        if (!jkb_vec_push(&c->flags))
+            return JKB_ENOMEM;
+    build_lines(c);
+    if (c->rc)
+        return c->rc;
+    suppress_overlaps(c);
+    apply_negation(c);
+    analyze_header(c);
+    scan_dates_counts(c);
+    if (c->rc)
+        return c->rc;
+    if (c->title.b > c->title.a) {
+        c->rec.title = doc_str(c, c->title.a, c->title.b);
+        add_ev(c, JKB_F_TITLE, 0, c->title.a, c->title.b);
+    }
+    do_org(c);
+    do_categories(c);
+    do_data_classes(c);
+    do_affected(c);
+    do_leak_status(c);
+    do_secondary(c);
+    do_actors(c);
+    do_cves(c);
+    do_authorities(c);
+    do_measures(c);
+    do_vectors(c);
+    do_timeline(c);
+    do_victims(c);
+    if (c->rc)
+        return c->rc;
+    /* timeline sorted by date, then the spec's order of kinds */
+    size_t ne = c->events.n;
+    if (ne > 1) {
+        /* sort events with their sources together */
+        for (size_t i = 1; i < ne; i++) {
+            jkb_event e = JKB_VEC_AT(&c->events, jkb_event, i);
+            range r = JKB_VEC_AT(&c->event_src, range, i);
+            size_t j = i;
+            while (j > 0 && event_cmp(&JKB_VEC_AT(&c->events, jkb_event, j - 1), &e) > 0) {
+                JKB_VEC_AT(&c->events, jkb_event, j) = JKB_VEC_AT(&c->events, jkb_event, j - 1);
+                JKB_VEC_AT(&c->event_src, range, j) = JKB_VEC_AT(&c->event_src, range, j - 1);
+                j--;
+            }
+            JKB_VEC_AT(&c->events, jkb_event, j) = e;
+            JKB_VEC_AT(&c->event_src, range, j) = r;
+        }
+    }
+    for (size_t i = 0; i < ne; i++) {
+        range r = JKB_VEC_AT(&c->event_src, range, i);
+        add_ev(c, JKB_F_TIMELINE, (int)i, r.a, r.b);
+    }
+    for (size_t i = 0; i < c->actors.n; i++) {
+        range r = JKB_VEC_AT(&c->actor_src, range, i);
+        add_ev(c, JKB_F_ACTORS, (int)i, r.a, r.b);
+    }
+    for (size_t i = 0; i < c->cves.n; i++) {
+        range r = JKB_VEC_AT(&c->cve_src, range, i);
+        add_ev(c, JKB_F_CVES, (int)i, r.a, r.b);
+    }
+    for (size_t i = 0; i < c->victims.n; i++) {
+        range r = JKB_VEC_AT(&c->victim_src, range, i);
+        add_ev(c, JKB_F_VICTIMS, (int)i, r.a, r.b);
+    }
+    if (c->rc)
+        return c->rc;
+    c->rec.actors = c->actors.p;
+    c->rec.n_actors = c->actors.n;
+    c->rec.cves = c->cves.p;
+    c->rec.n_cves = c->cves.n;
+    c->rec.victims = c->victims.p;
+    c->rec.n_victims = c->victims.n;
+    c->rec.timeline = c->events.p;
+    c->rec.n_timeline = c->events.n;
+    c->rec.evidence = c->evid.p;
+    c->rec.n_evidence = c->evid.n;
+    c->rec.extent.start = (uint32_t)a;
+    c->rec.extent.end = (uint32_t)b;
+    return JKB_OK;
+}
+
+jkb_status jkb_notices(const char *text, size_t len, jkb_span **out, size_t *n, jkb_err *err)
+{
+    jkb_vec v;
+    jkb_vec_init(&v, sizeof(jkb_span));
+    if (!out || !n || (!text && len)) {
+        jkb_err_set(err, JKB_EINVAL, 0, "invalid argument");
+        return JKB_EINVAL;
+    }
+    if (len >= UINT32_MAX) {
+        jkb_err_set(err, JKB_ETOOBIG, 0, "input of %zu bytes is too large", len);
+        return JKB_ETOOBIG;
+    }
+    jkb_status rc = jkb_segment(text, len, &v);
+    if (rc) {
+        jkb_vec_free(&v);
+        jkb_err_set(err, rc, 0, "%s", jkb_status_str(rc));
+        return rc;
+    }
+    *out = v.p;
+    *n = v.n;
+    return JKB_OK;
+}
+
+static void ctx_init(nctx *c, jkb_engine *eng, const char *text)
+{
+    memset(c, 0, sizeof *c);
+    c->lx = eng->lx;
+    c->doc = text;
+    jkb_norm_init(&c->nm);
+    jkb_vec_init(&c->hits, sizeof(jkb_hit));
+    jkb_vec_init(&c->flags, sizeof(uint8_t));
+    jkb_vec_init(&c->lines, sizeof(range));
+    jkb_vec_init(&c->sents, sizeof(range));
+    jkb_vec_init(&c->dates, sizeof(jkb_date_hit));
+    jkb_vec_init(&c->counts, sizeof(jkb_count));
+    jkb_vec_init(&c->evid, sizeof(jkb_evidence));
+    jkb_vec_init(&c->events, sizeof(jkb_event));
+    jkb_vec_init(&c->event_src, sizeof(range));
+    jkb_vec_init(&c->actors, sizeof(jkb_strv));
+    jkb_vec_init(&c->cves, sizeof(jkb_strv));
+    jkb_vec_init(&c->victims, sizeof(jkb_strv));
+    jkb_vec_init(&c->actor_src, sizeof(range));
+    jkb_vec_init(&c->cve_src, sizeof(range));
+    jkb_vec_init(&c->victim_src, sizeof(range));
+    jkb_arena_init(&c->arena);
+}
+
+static void ctx_free(nctx *c)
+{
+    jkb_norm_free(&c->nm);
+    jkb_vec_free(&c->hits);
+    jkb_vec_free(&c->flags);
+    jkb_vec_free(&c->lines);
+    jkb_vec_free(&c->sents);
+    jkb_vec_free(&c->dates);
+    jkb_vec_free(&c->counts);
+    jkb_vec_free(&c->evid);
+    jkb_vec_free(&c->events);
+    jkb_vec_free(&c->event_src);
+    jkb_vec_free(&c->actors);
+    jkb_vec_free(&c->cves);
+    jkb_vec_free(&c->victims);
+    jkb_vec_free(&c->actor_src);
+    jkb_vec_free(&c->cve_src);
+    jkb_vec_free(&c->victim_src);
+    jkb_arena_free(&c->arena);
+}
+
+jkb_status jkb_extract_spans(jkb_engine *eng, const char *text, size_t len, const jkb_span *spans, size_t n,
+                             size_t first_index, jkb_record_fn fn, void *ud, jkb_err *err)
+{
+    jkb_status rc = JKB_OK;
+    nctx c;
+    if (!eng || (!text && len) || !fn || (!spans && n)) {
+        jkb_err_set(err, JKB_EINVAL, 0, "invalid argument");
+        return JKB_EINVAL;
+    }
+    if (!eng->compiled) {
+        jkb_err_set(err, JKB_EINVAL, 0, "the engine is not compiled");
+        return JKB_EINVAL;
+    }
+    ctx_init(&c, eng, text);
+    for (size_t k = 0; k < n; k++) {
+        jkb_span sp = spans[k];
+        if (sp.end > len || sp.start > sp.end) {
+            rc = JKB_EINVAL;
+            jkb_err_set(err, rc, sp.start, "notice %zu: span outside the text", first_index + k + 1);
+            goto out;
+        }
+        rc = extract_one(&c, sp.start, sp.end);
+        if (rc) {
+            jkb_err_set(err, rc, sp.start, "notice %zu: %s", first_index + k + 1, jkb_status_str(rc));
+            goto out;
+        }
+        c.rec.index = first_index + k;
+        if (fn(&c.rec, text, ud)) {
+            rc = JKB_ESTOP;
+            jkb_err_set(err, rc, sp.end, "stopped");
+            goto out;
+        }
+    }
+out:
+    ctx_free(&c);
+    return rc;
+}
+
+jkb_status jkb_extract(jkb_engine *eng, const char *text, size_t len, const jkb_opts *opts, jkb_record_fn fn, void *ud,
+                       jkb_err *err)
+{
+    jkb_status rc = JKB_OK;
+    jkb_vec notices;
+    size_t max = opts && opts->max_input ? opts->max_input : ((size_t)1 << 30);
+    jkb_vec_init(&notices, sizeof(jkb_span));
+    if (!eng || (!text && len) || !fn) {
+        jkb_err_set(err, JKB_EINVAL, 0, "invalid argument");
+        return JKB_EINVAL;
+    }
+    if (len > max || len >= UINT32_MAX) {
+        jkb_err_set(err, JKB_ETOOBIG, max, "input of %zu bytes is over the cap of %zu bytes", len, max);
+        return JKB_ETOOBIG;
+    }
+    rc = jkb_engine_compile(eng, err);
+    if (rc)
+        return rc;
+    if (opts && opts->single) {
+        jkb_span *sp = jkb_vec_push(&notices);
+        if (!sp) {
+            rc = JKB_ENOMEM;
+            goto out;
+        }
+        sp->start = 0;
+        sp->end = (uint32_t)len;
+    } else {
+        rc = jkb_segment(text, len, &notices);
+        if (rc)
+            goto out;
+    }
+    rc = jkb_extract_spans(eng, text, len, notices.p, notices.n, 0, fn, ud, err);
+out:
+    jkb_vec_free(&notices);
+    return rc;
+}

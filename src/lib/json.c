@@ -1,0 +1,414 @@
+/*
+ * JSON output of a record: the fields in record.md's order with plain values,
+ * then the "evidence" object (by field, and by item for sets and lists) with
+ * byte spans into the document text, then "source". Streams through the
+ * caller's write callback; no allocation.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "jikenbo/jikenbo.h"
+#include "util.h"
+
+typedef struct w {
+    jkb_write_fn fn;
+    void *ud;
+    int failed;
+    int pretty;
+    char buf[4096];
+    size_t n;
+} w;
+
+static void flush(w *o)
+{
+    if (o->n && !o->failed && o->fn(o->buf, o->n, o->ud))
+        o->failed = 1;
+    o->n = 0;
+}
+
+static void put(w *o, const char *p, size_t n)
+{
+    while (n) {
+        if (o->n == sizeof o->buf)
+            flush(o);
+        size_t k = sizeof o->buf - o->n;
+        if (k > n)
+            k = n;
+        memcpy(o->buf + o->n, p, k);
+        o->n += k;
+        p += k;
+        n -= k;
+    }
+}
+
+static void puts_(w *o, const char *s) { put(o, s, strlen(s)); }
+
+static void str(w *o, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    put(o, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F)
+            continue;
+        put(o, s + run, i - run);
+        run = i + 1;
+        char e[8];
+        switch (c) {
+        case '"': put(o, "\\\"", 2); break;
+        case '\\': put(o, "\\\\", 2); break;
+        case '\n': put(o, "\\n", 2); break;
+        case '\t': put(o, "\\t", 2); break;
+        case '\r': put(o, "\\r", 2); break;
+        default:
+            e[0] = '\\'; e[1] = 'u'; e[2] = '0'; e[3] = '0';
+            e[4] = hex[c >> 4]; e[5] = hex[c & 15];
+            put(o, e, 6);
+        }
+    }
+    put(o, s + run, n - run);
+    put(o, "\"", 1);
+}
+
+/* Text of the document between two offsets, with invalid UTF-8 replaced so
+ * the JSON stays valid. */
+static void doc_str(w *o, const char *doc, jkb_span sp)
+{
+    const char *s = doc + sp.start;
+    size_t n = sp.end - sp.start;
+    /* fast path: valid UTF-8 */
+    size_t i = 0;
+    int ok = 1;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        if (!k || i + k > n) {
+            ok = 0;
+            break;
+        }
+        for (size_t j = 1; j < k; j++)
+            if (((unsigned char)s[i + j] & 0xC0) != 0x80)
+                ok = 0;
+        if (!ok)
+            break;
+        i += k;
+    }
+    if (ok) {
+        str(o, s, n);
+        return;
+    }
+    char tmp[1024];
+    size_t t = 0;
+    for (i = 0; i < n && t + 4 < sizeof tmp;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        int good = k && i + k <= n;
+        for (size_t j = 1; good && j < k; j++)
+            if (((unsigned char)s[i + j] & 0xC0) != 0x80)
+                good = 0;
+        if (good) {
+            memcpy(tmp + t, s + i, k);
+            t += k;
+            i += k;
+        } else {
+            memcpy(tmp + t, "\xEF\xBF\xBD", 3);
+            t += 3;
+            i++;
+        }
+    }
+    str(o, tmp, t);
+}
+
+static void num(w *o, long long v)
+{
+    char b[32];
+    int k = snprintf(b, sizeof b, "%lld", v);
+    put(o, b, (size_t)k);
+}
+
+static void nl(w *o, int depth)
+{
+    if (!o->pretty)
+        return;
+    put(o, "\n", 1);
+    for (int i = 0; i < depth; i++)
+        put(o, "  ", 2);
+}
+
+static void key(w *o, int *first, int depth, const char *k)
+{
+    if (!*first)
+        put(o, ",", 1);
+    *first = 0;
+    nl(o, depth);
+    put(o, "\"", 1);
+    puts_(o, k);
+    put(o, o->pretty ? "\": " : "\":", o->pretty ? 3 : 2);
+}
+
+static void date(w *o, jkb_date d)
+{
+    char b[16];
+    if (!d.y) {
+        puts_(o, "null");
+        return;
+    }
+    int k = snprintf(b, sizeof b, "\"%04d-%02d-%02d\"", d.y, d.m, d.d);
+    put(o, b, (size_t)k);
+}
+
+static void strv(w *o, jkb_strv v)
+{
+    if (!v.s)
+        puts_(o, "null");
+    else
+        str(o, v.s, v.len);
+}
+
+static void set(w *o, uint32_t mask, const char *(*keyfn)(int))
+{
+    put(o, "[", 1);
+    int first = 1;
+    for (int i = 0; keyfn(i); i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        if (!first)
+            put(o, o->pretty ? ", " : ",", o->pretty ? 2 : 1);
+        first = 0;
+        puts_(o, "\"");
+        puts_(o, keyfn(i));
+        puts_(o, "\"");
+    }
+    put(o, "]", 1);
+}
+
+static void list(w *o, const jkb_strv *v, size_t n)
+{
+    put(o, "[", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            put(o, o->pretty ? ", " : ",", o->pretty ? 2 : 1);
+        str(o, v[i].s, v[i].len);
+    }
+    put(o, "]", 1);
+}
+
+static void enum_or_null(w *o, const char *k)
+{
+    if (!k) {
+        puts_(o, "null");
+        return;
+    }
+    put(o, "\"", 1);
+    puts_(o, k);
+    put(o, "\"", 1);
+}
+
+static void span(w *o, const char *doc, jkb_span sp)
+{
+    put(o, "{\"start\":", 9);
+    num(o, sp.start);
+    put(o, ",\"end\":", 7);
+    num(o, sp.end);
+    put(o, ",\"text\":", 8);
+    doc_str(o, doc, sp);
+    put(o, "}", 1);
+}
+
+/* The spans of one field (and one item), as a JSON array. */
+static void spans(w *o, const jkb_record *r, const char *doc, int field, int item)
+{
+    put(o, "[", 1);
+    int first = 1;
+    for (size_t i = 0; i < r->n_evidence; i++) {
+        const jkb_evidence *e = &r->evidence[i];
+        if (e->field != field || (item >= 0 && e->item != item))
+            continue;
+        if (!first)
+            put(o, ",", 1);
+        first = 0;
+        span(o, doc, e->span);
+    }
+    put(o, "]", 1);
+}
+
+static int has_ev(const jkb_record *r, int field)
+{
+    for (size_t i = 0; i < r->n_evidence; i++)
+        if (r->evidence[i].field == field)
+            return 1;
+    return 0;
+}
+
+static void evidence(w *o, const jkb_record *r, const char *doc, int depth)
+{
+    put(o, "{", 1);
+    int first = 1;
+    for (int f = 0; f < JKB_F__COUNT; f++) {
+        if (!has_ev(r, f))
+            continue;
+        key(o, &first, depth + 1, jkb_field_key(f));
+        const char *(*keyfn)(int) = NULL;
+        switch (f) {
+        case JKB_F_CATEGORIES: keyfn = jkb_category_key; break;
+        case JKB_F_DATA_CLASSES: keyfn = jkb_data_class_key; break;
+        case JKB_F_VECTORS: keyfn = jkb_vector_key; break;
+        case JKB_F_AUTHORITIES: keyfn = jkb_authority_key; break;
+        case JKB_F_MEASURES: keyfn = jkb_measure_key; break;
+        default: break;
+        }
+        if (keyfn) {
+            uint32_t mask = f == JKB_F_CATEGORIES ? r->categories : f == JKB_F_DATA_CLASSES ? r->data_classes
+                          : f == JKB_F_VECTORS ? r->vectors : f == JKB_F_AUTHORITIES ? r->authorities : r->measures;
+            put(o, "{", 1);
+            int f2 = 1;
+            for (int v = 0; keyfn(v); v++) {
+                if (!(mask & (1u << v)))
+                    continue;
+                key(o, &f2, depth + 2, keyfn(v));
+                spans(o, r, doc, f, v);
+            }
+            nl(o, depth + 1);
+            put(o, "}", 1);
+        } else if (f == JKB_F_ACTORS || f == JKB_F_CVES || f == JKB_F_VICTIMS) {
+            const jkb_strv *v = f == JKB_F_ACTORS ? r->actors : f == JKB_F_CVES ? r->cves : r->victims;
+            size_t n = f == JKB_F_ACTORS ? r->n_actors : f == JKB_F_CVES ? r->n_cves : r->n_victims;
+            put(o, "{", 1);
+            int f2 = 1;
+            for (size_t k = 0; k < n; k++) {
+                if (!f2)
+                    put(o, ",", 1);
+                f2 = 0;
+                nl(o, depth + 2);
+                str(o, v[k].s, v[k].len);
+                put(o, o->pretty ? ": " : ":", o->pretty ? 2 : 1);
+                spans(o, r, doc, f, (int)k);
+            }
+            nl(o, depth + 1);
+            put(o, "}", 1);
+        } else if (f == JKB_F_TIMELINE) {
+            put(o, "[", 1);
+            for (size_t k = 0; k < r->n_timeline; k++) {
+                if (k)
+                    put(o, ",", 1);
+                nl(o, depth + 2);
+                spans(o, r, doc, f, (int)k);
+            }
+            nl(o, depth + 1);
+            put(o, "]", 1);
+        } else {
+            spans(o, r, doc, f, -1);
+        }
+    }
+    nl(o, depth);
+    put(o, "}", 1);
+}
+
+jkb_status jkb_record_write_json(const jkb_record *r, const char *doc, const jkb_source *src, int flags,
+                                 jkb_write_fn fn, void *ud)
+{
+    if (!r || !fn)
+        return JKB_EINVAL;
+    w o;
+    o.fn = fn;
+    o.ud = ud;
+    o.failed = 0;
+    o.pretty = (flags & JKB_JSON_PRETTY) != 0;
+    o.n = 0;
+    int first = 1;
+    int d = 1;
+    put(&o, "{", 1);
+    key(&o, &first, d, "case_id");
+    strv(&o, r->case_id);
+    key(&o, &first, d, "title");
+    strv(&o, r->title);
+    key(&o, &first, d, "org");
+    strv(&o, r->org);
+    key(&o, &first, d, "org_kind");
+    enum_or_null(&o, jkb_org_kind_key(r->org_kind));
+    key(&o, &first, d, "published");
+    date(&o, r->published);
+    key(&o, &first, d, "report_no");
+    if (r->report_no)
+        num(&o, r->report_no);
+    else
+        puts_(&o, "null");
+    key(&o, &first, d, "categories");
+    set(&o, r->categories, jkb_category_key);
+    key(&o, &first, d, "affected");
+    if (r->has_affected)
+        num(&o, r->affected);
+    else
+        puts_(&o, "null");
+    key(&o, &first, d, "affected_qualifier");
+    enum_or_null(&o, r->has_affected ? jkb_qualifier_key(r->affected_qualifier) : NULL);
+    key(&o, &first, d, "data_classes");
+    set(&o, r->data_classes, jkb_data_class_key);
+    key(&o, &first, d, "leak_status");
+    enum_or_null(&o, jkb_leak_key(r->leak_status));
+    key(&o, &first, d, "actors");
+    list(&o, r->actors, r->n_actors);
+    key(&o, &first, d, "vectors");
+    set(&o, r->vectors, jkb_vector_key);
+    key(&o, &first, d, "cves");
+    list(&o, r->cves, r->n_cves);
+    key(&o, &first, d, "authorities");
+    set(&o, r->authorities, jkb_authority_key);
+    key(&o, &first, d, "timeline");
+    put(&o, "[", 1);
+    for (size_t i = 0; i < r->n_timeline; i++) {
+        const jkb_event *e = &r->timeline[i];
+        if (i)
+            put(&o, ",", 1);
+        nl(&o, d + 1);
+        put(&o, "{\"event\":", 9);
+        enum_or_null(&o, jkb_event_key(e->kind));
+        put(&o, ",\"date\":", 8);
+        date(&o, e->date);
+        if (e->date_end.y) {
+            put(&o, ",\"date_end\":", 12);
+            date(&o, e->date_end);
+        }
+        if (e->kind == JKB_EV_REPORTED && e->to) {
+            put(&o, ",\"to\":", 6);
+            o.pretty = 0;
+            set(&o, e->to, jkb_authority_key);
+            o.pretty = (flags & JKB_JSON_PRETTY) != 0;
+        }
+        put(&o, "}", 1);
+    }
+    if (r->n_timeline)
+        nl(&o, d);
+    put(&o, "]", 1);
+    key(&o, &first, d, "victims");
+    list(&o, r->victims, r->n_victims);
+    key(&o, &first, d, "secondary_damage");
+    enum_or_null(&o, jkb_secondary_key(r->secondary_damage));
+    key(&o, &first, d, "measures");
+    set(&o, r->measures, jkb_measure_key);
+    if (!(flags & JKB_JSON_NO_EVIDENCE)) {
+        key(&o, &first, d, "evidence");
+        evidence(&o, r, doc, d);
+    }
+    key(&o, &first, d, "source");
+    o.pretty = 0;
+    put(&o, "{", 1);
+    int f2 = 1;
+    if (src && src->file) {
+        key(&o, &f2, 0, "file");
+        str(&o, src->file, strlen(src->file));
+    }
+    if (src && src->url) {
+        key(&o, &f2, 0, "url");
+        str(&o, src->url, strlen(src->url));
+    }
+    key(&o, &f2, 0, "index");
+    num(&o, (long long)r->index);
+    put(&o, "}", 1);
+    o.pretty = (flags & JKB_JSON_PRETTY) != 0;
+    nl(&o, 0);
+    put(&o, "}", 1);
+    flush(&o);
+    return o.failed ? JKB_EIO : JKB_OK;
+}
