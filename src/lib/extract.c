@@ -382,7 +382,9 @@ static uint32_t clause_start(const nctx *c, uint32_t pos)
             break;
         if (JKB_AT(c->s, c->n, p, "、") && p >= s.a + 3) {
             uint32_t q = (uint32_t)prev_char(c->s, p);
-            if (is_hira_at(c->s, q))
+            /* a list particle (や、 と、 か、) joins nouns, not clauses */
+            if (is_hira_at(c->s, q) && !JKB_AT(c->s, c->n, q, "や") && !JKB_AT(c->s, c->n, q, "と") &&
+                !JKB_AT(c->s, c->n, q, "か") && !JKB_AT(c->s, c->n, q, "も") && !JKB_AT(c->s, c->n, q, "の"))
                 return i;
         }
         if (c->s[p] == ':' || JKB_AT(c->s, c->n, p, "「") || JKB_AT(c->s, c->n, p, "」"))
@@ -1063,6 +1065,38 @@ static void do_data_classes(nctx *c)
     }
 }
 
+/* A heading or title line: short, no sentence end. Facts are stated in
+ * sentences; "3.情報流出の有無" only names a topic. */
+static int heading_at(const nctx *c, uint32_t pos)
+{
+    range ln = trim(c, line_of(c, pos));
+    if (ln.b - ln.a > 150)
+        return 0;
+    for (uint32_t i = ln.a; i + 3 <= ln.b; i++)
+        if (JKB_AT(c->s, ln.b, i, "。"))
+            return 0;
+    return 1;
+}
+
+/* Is hit i inside a live cue hit of the given kind? */
+static int covered_by(const nctx *c, size_t i, int cue)
+{
+    const jkb_hit *h = HIT(c, i);
+    size_t j = hit_lower(c, h->start > 40 ? h->start - 40 : 0);
+    for (; j < c->hits.n && HIT(c, j)->start <= h->start; j++)
+        if (j != i && is_cue(c, j, cue) && HIT(c, j)->end >= h->end)
+            return 1;
+    return 0;
+}
+
+static int sent_has_field(const nctx *c, range s, int field)
+{
+    for (size_t i = hit_lower(c, s.a); i < c->hits.n && HIT(c, i)->start < s.b; i++)
+        if (term_of(c, i)->field == field && !(HFLAGS(c, i) & HF_DEAD))
+            return 1;
+    return 0;
+}
+
 static void do_leak_status(nctx *c)
 {
     int best = JKB_LEAK_UNKNOWN;
@@ -1071,12 +1105,20 @@ static void do_leak_status(nctx *c)
     for (size_t i = 0; i < c->hits.n; i++) {
         if (HFLAGS(c, i) & HF_DEAD)
             continue;
-        if (!is_cue(c, i, JKB_CUE_LEAK) && !is_cue(c, i, JKB_CUE_EXPOSE))
+        if (!is_cue(c, i, JKB_CUE_LEAK) && !is_cue(c, i, JKB_CUE_EXPOSE) && !is_cue(c, i, JKB_CUE_VIEW))
             continue;
         const jkb_hit *h = HIT(c, i);
         range s = sent_of(c, h->start);
+        if (in_header(c, h->start) || (h->start >= c->title.a && h->end <= c->title.b) || covered_by(c, i, JKB_CUE_NOT_LEAK))
+            continue;
+        /* a heading that only names a topic (3.外部への流出について) */
+        if (heading_at(c, h->start) && cue_in(c, JKB_CUE_TITLE_END, s.a, s.b, 0) >= 0)
+            continue;
         if (cue_in(c, JKB_CUE_ADVICE, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_PLAN, s.a, s.b, 0) >= 0 ||
             cue_in(c, JKB_CUE_INVESTIGATING, s.a, s.b, 0) >= 0)
+            continue;
+        /* viewing or showing is about data only when the sentence names data */
+        if (is_cue(c, i, JKB_CUE_VIEW) && cue_in(c, JKB_CUE_DATA_WORD, s.a, s.b, 0) < 0 && !sent_has_field(c, s, JKB_LF_DATA_CLASS))
             continue;
         /* 情報漏えい防止 and the like are about prevention */
         if (JKB_AT(c->s, c->n, h->end, "防止") || JKB_AT(c->s, c->n, h->end, "対策") ||
@@ -1090,6 +1132,8 @@ static void do_leak_status(nctx *c)
                 v = JKB_LEAK_POSSIBLE;
         } else if (pos >= 0) {
             v = (HFLAGS(c, pos) & HF_NEG) ? JKB_LEAK_NONE : JKB_LEAK_POSSIBLE;
+        } else if (term_of(c, i)->flags & JKB_LX_WEAK) {
+            v = JKB_LEAK_POSSIBLE; /* a state (閲覧可能) is a possibility */
         } else {
             v = JKB_LEAK_CONFIRMED;
         }
@@ -1098,7 +1142,13 @@ static void do_leak_status(nctx *c)
             why = h;
         }
     }
-    if (best == JKB_LEAK_UNKNOWN && (c->rec.categories & (1u << JKB_CAT_MISDELIVERY)))
+    /* mail, fax or parcels that reached the wrong party: the data reached
+     * someone it should not have */
+    if (c->rec.categories & (1u << JKB_CAT_MISDELIVERY))
+        best = JKB_LEAK_CONFIRMED;
+    /* data misused by an insider reached someone with no business to see
+     * it, unless the notice denies it */
+    if ((c->rec.categories & (1u << JKB_CAT_INSIDER_MISUSE)) && best != JKB_LEAK_NONE)
         best = JKB_LEAK_CONFIRMED;
     c->rec.leak_status = best;
     if (why)

@@ -26,6 +26,7 @@ typedef enum jkb_lex_field {
     X(POSSIBLE)     /* 可能性, おそれ, 否定できない */                                               \
     X(LEAK)         /* 流出, 漏えい: data reached others */                                          \
     X(EXPOSE)       /* 閲覧可能, 誤送信, 紛失: data reached or may reach others */                    \
+    X(VIEW)         /* 閲覧された, 閲覧可能: seen, when the sentence is about data */            \
     X(CONFIRMED)    /* 確認, 判明 after a leak word */                                              \
     X(SECONDARY)    /* 二次被害, 不正利用 */                                                        \
     X(ADVICE)       /* お願い, ご注意ください: advice to readers */                                  \
@@ -53,6 +54,8 @@ typedef enum jkb_lex_field {
     X(CONTRACTOR)   /* 委託先, 委託業者 */                                                          \
     X(SERVER)       /* サーバ, システム, ネットワーク: a system (not an account) */                  \
     X(ORG_STOP)     /* words that end an organization name */                                      \
+    X(NOT_LEAK)     /* から流出 (leaked elsewhere), 流出の有無: a leak word that states no leak */ \
+    X(DATA_WORD)    /* 情報, データ, ファイル: the sentence is about data */                      \
     X(ACTOR_CTX)    /* ランサムウェア, グループ, 攻撃者: an actor name counts only beside these */
 
 typedef enum jkb_cue {
