@@ -327,8 +327,22 @@ static void suppress_overlaps(nctx *c)
     for (size_t i = 0; i < n; i++) {
         const jkb_hit *h = HIT(c, i);
         const jkb_term *t = term_of(c, i);
-        if (t->field == JKB_LF_CUE)
+        if (t->field == JKB_LF_CUE) {
+            /* an event word inside a longer one (報告 in 報告を受け) */
+            if (t->value < JKB_CUE_EV_OCCURRED || t->value > JKB_CUE_NOT_EVENT)
+                continue;
+            for (size_t j = i >= 8 ? i - 8 : 0; j < n && j < i + 8; j++) {
+                const jkb_hit *g = HIT(c, j);
+                const jkb_term *u = term_of(c, j);
+                if (j == i || u->field != JKB_LF_CUE || u->value < JKB_CUE_EV_OCCURRED || u->value > JKB_CUE_NOT_EVENT)
+                    continue;
+                if (g->start <= h->start && g->end >= h->end && g->end - g->start > h->end - h->start && u->value != t->value) {
+                    HFLAGS(c, i) |= HF_DEAD;
+                    break;
+                }
+            }
             continue;
+        }
         /* look at hits that start at or before h and may contain it */
         size_t j = i;
         size_t steps = 0;
@@ -1540,76 +1554,179 @@ static void push_event(nctx *c, int kind, jkb_date d, jkb_date end, uint32_t to,
     r->b = b;
 }
 
-/* Cues of one date's clause: a label just before the date (発覚日:) and the
- * words after it up to the next date's label. */
+/* Is [a, b) only label glue (spaces, ':', '(', 日, は, に) between a cue and
+ * the date it labels (発覚日:12月16日, 修正(2022年12月7日完了))? */
+static int label_glue(const nctx *c, uint32_t a, uint32_t b)
+{
+    if (b < a || b - a > 9)
+        return 0;
+    for (uint32_t i = a; i < b;) {
+        if (c->s[i] == ' ' || c->s[i] == ':' || c->s[i] == '(') {
+            i++;
+            continue;
+        }
+        if (JKB_AT(c->s, b, i, "日") || JKB_AT(c->s, b, i, "は") || JKB_AT(c->s, b, i, "に")) {
+            i += 3;
+            continue;
+        }
+        return 0;
+    }
+    return 1;
+}
+
+/* A date that opens its sentence ("2022年12月5日、…報告がありました") owns
+ * the sentence's closing verb; dates inside it describe what was reported. */
+static int leading_date(const nctx *c, const jkb_date_hit *d, range s)
+{
+    uint32_t i = s.a;
+    while (i < d->start) {
+        unsigned char ch = (unsigned char)c->s[i];
+        if (ch == ' ' || ch == '\t' || ch == '(' || ch == ')' || jkb_is_digit(ch) || ch == '.') {
+            i++;
+            continue;
+        }
+        if (JKB_AT(c->s, c->n, i, "・") || JKB_AT(c->s, c->n, i, "、") || JKB_AT(c->s, c->n, i, "また") ||
+            JKB_AT(c->s, c->n, i, "その後") || JKB_AT(c->s, c->n, i, "なお") || JKB_AT(c->s, c->n, i, "さらに")) {
+            i += JKB_AT(c->s, c->n, i, "その後") || JKB_AT(c->s, c->n, i, "さらに") ? 9 : JKB_AT(c->s, c->n, i, "・") || JKB_AT(c->s, c->n, i, "、") ? 3 : 6;
+            continue;
+        }
+        return 0;
+    }
+    return 1;
+}
+
+typedef struct dscore {
+    int kinds[JKB_EV__COUNT];
+    int not_event;
+    uint32_t to;
+} dscore;
+
+static void score_cues(nctx *c, uint32_t a, uint32_t b, dscore *sc, int weight)
+{
+    for (size_t i = hit_lower(c, a); i < c->hits.n && HIT(c, i)->start < b; i++) {
+        const jkb_term *t = term_of(c, i);
+        if (t->field != JKB_LF_CUE || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)) || HIT(c, i)->end > b)
+            continue;
+        if (t->value == JKB_CUE_NOT_EVENT && !(t->flags & JKB_LX_WEAK))
+            sc->not_event = 1;
+        if (t->value >= JKB_CUE_EV_OCCURRED && t->value <= JKB_CUE_EV_RESTORED)
+            sc->kinds[t->value - JKB_CUE_EV_OCCURRED] += (t->flags & JKB_LX_WEAK) ? weight : 2 * weight;
+    }
+}
+
+/* The timeline: each dated clause gives the events its words name. */
 static void do_timeline(nctx *c)
 {
     size_t nd = c->dates.n;
+    dscore *sc = calloc(nd ? nd : 1, sizeof *sc);
+    if (!sc) {
+        c->rc = JKB_ENOMEM;
+        return;
+    }
     for (size_t k = 0; k < nd; k++) {
         const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
-        if (!d->date.y || !d->date.d || (d->flags & JKB_DATE_YEAR_ONLY))
+        range s = sent_of(c, (uint32_t)d->start);
+        uint32_t seg_a = (uint32_t)d->end, seg_b = s.b;
+        const jkb_date_hit *nx = k + 1 < nd ? &JKB_VEC_AT(&c->dates, jkb_date_hit, k + 1) : NULL;
+        /* a date standing alone on its line (・2024年7月29日(月)15時10分頃) is
+         * described by the line(s) under it */
+        if (!nx || nx->start >= s.b) {
+            range ln = line_of(c, (uint32_t)d->start);
+            int rest_blank = 1;
+            for (uint32_t q = (uint32_t)d->end; q < ln.b; q++)
+                if (!is_space(c->s[q]))
+                    rest_blank = 0;
+            if (rest_blank) {
+                size_t li = find_range(&c->lines, (uint32_t)d->start);
+                if (li + 1 < c->lines.n) {
+                    range nl = JKB_VEC_AT(&c->lines, range, li + 1);
+                    if (!line_blank(c, nl))
+                        seg_b = nl.b;
+                }
+            } else {
+                /* the undated sentences after it in the same paragraph tell
+                 * what else happened that day (…置き忘れました。降車直後に気付き) */
+                uint32_t pe = ln.b;
+                if (nx && nx->start < pe) {
+                    range ns = sent_of(c, (uint32_t)nx->start);
+                    pe = ns.a;
+                }
+                if (pe > seg_b) {
+                    dscore in;
+                    memset(&in, 0, sizeof in);
+                    score_cues(c, seg_b, pe, &in, 1);
+                    sc[k].kinds[JKB_EV_DETECTED] += in.kinds[JKB_EV_DETECTED] ? 1 : 0;
+                    sc[k].kinds[JKB_EV_CONTAINED] += in.kinds[JKB_EV_CONTAINED] ? 2 : 0;
+                }
+            }
+        }
+        if (nx && nx->start < seg_b)
+            seg_b = (uint32_t)nx->start;
+        /* the words after the date, but not a label of the next date */
+        for (size_t i = hit_lower(c, seg_a); i < c->hits.n && HIT(c, i)->start < seg_b; i++) {
+            const jkb_term *t = term_of(c, i);
+            if (t->field != JKB_LF_CUE || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)) || HIT(c, i)->end > seg_b)
+                continue;
+            if (nx && seg_b == nx->start && label_glue(c, HIT(c, i)->end, seg_b))
+                continue;
+            if (t->value == JKB_CUE_NOT_EVENT && !(t->flags & JKB_LX_WEAK))
+                sc[k].not_event = 1;
+            if (t->value >= JKB_CUE_EV_OCCURRED && t->value <= JKB_CUE_EV_RESTORED)
+                sc[k].kinds[t->value - JKB_CUE_EV_OCCURRED] += (t->flags & JKB_LX_WEAK) ? 1 : 2;
+        }
+        /* a label before the date */
+        uint32_t lab_a = (uint32_t)d->start > s.a + 30 ? (uint32_t)d->start - 30 : s.a;
+        for (size_t i = hit_lower(c, lab_a); i < c->hits.n && HIT(c, i)->start < d->start; i++) {
+            const jkb_term *t = term_of(c, i);
+            if (t->field != JKB_LF_CUE || (HFLAGS(c, i) & HF_DEAD) || HIT(c, i)->end > d->start)
+                continue;
+            if (!label_glue(c, HIT(c, i)->end, (uint32_t)d->start))
+                continue;
+            if (t->value == JKB_CUE_NOT_EVENT && !(t->flags & JKB_LX_WEAK))
+                sc[k].not_event = 1;
+            if (t->value >= JKB_CUE_EV_OCCURRED && t->value <= JKB_CUE_EV_RESTORED)
+                sc[k].kinds[t->value - JKB_CUE_EV_OCCURRED] += 3;
+        }
+    }
+    /* inside a sentence opened by a date, the later dates keep only what
+     * happened (occurred, restored); the rest is the opening date's */
+    for (size_t k = 0; k < nd;) {
+        const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
+        range s = sent_of(c, (uint32_t)d->start);
+        size_t e = k + 1;
+        while (e < nd && JKB_VEC_AT(&c->dates, jkb_date_hit, e).start < s.b)
+            e++;
+        if (e - k > 1 && leading_date(c, d, s)) {
+            for (size_t j = k + 1; j < e; j++)
+                for (int ev = 0; ev < JKB_EV__COUNT; ev++) {
+                    if (ev == JKB_EV_OCCURRED || ev == JKB_EV_RESTORED || ev == JKB_EV_PUBLISHED)
+                        continue;
+                    /* a date that carries its own label keeps it */
+                    if (sc[j].kinds[ev] >= 3)
+                        continue;
+                    sc[k].kinds[ev] += sc[j].kinds[ev];
+                    sc[j].kinds[ev] = 0;
+                }
+        }
+        k = e;
+    }
+    for (size_t k = 0; k < nd; k++) {
+        const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
+        int *kinds = sc[k].kinds;
+        if (sc[k].not_event || !d->date.y || !d->date.d || (d->flags & JKB_DATE_YEAR_ONLY))
             continue;
         if (in_header(c, (uint32_t)d->start))
             continue;
         range ln = line_of(c, (uint32_t)d->start);
-        jkb_date pd;
-        if (is_date_line(c, ln, &pd))
+        if (is_date_line(c, ln, NULL))
             continue; /* the notice's own date line */
         /* a future date (a plan, a deadline) is not an event */
         if (c->rec.published.y && jkb_date_cmp(d->date, c->rec.published) > 0)
             continue;
         range s = sent_of(c, (uint32_t)d->start);
-        uint32_t seg_a = (uint32_t)d->end, seg_b = s.b;
-        if (k + 1 < nd) {
-            const jkb_date_hit *nx = &JKB_VEC_AT(&c->dates, jkb_date_hit, k + 1);
-            if (nx->start < seg_b)
-                seg_b = (uint32_t)nx->start;
-        }
-        /* the label zone before the next date belongs to it */
-        uint32_t lab_a = (uint32_t)d->start > s.a + 24 ? (uint32_t)d->start - 24 : s.a;
-        if (k > 0) {
-            const jkb_date_hit *pv = &JKB_VEC_AT(&c->dates, jkb_date_hit, k - 1);
-            if (pv->end > lab_a)
-                lab_a = (uint32_t)pv->end;
-        }
-        int kinds[JKB_EV__COUNT] = {0};
         int any = 0;
-        /* cues after the date */
-        for (size_t i = hit_lower(c, seg_a); i < c->hits.n && HIT(c, i)->start < seg_b; i++) {
-            const jkb_term *t = term_of(c, i);
-            if (t->field != JKB_LF_CUE || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)))
-                continue;
-            /* a label right before the next date is that date's */
-            if (k + 1 < nd && seg_b == JKB_VEC_AT(&c->dates, jkb_date_hit, k + 1).start && seg_b - HIT(c, i)->end < 12 &&
-                HIT(c, i)->start > seg_a + 6)
-                continue;
-            if (t->value == JKB_CUE_NOT_EVENT && !(t->flags & JKB_LX_WEAK)) {
-                kinds[0] = -1000;
-                break;
-            }
-            if (t->value >= JKB_CUE_EV_OCCURRED && t->value <= JKB_CUE_EV_RESTORED) {
-                int ev = t->value - JKB_CUE_EV_OCCURRED;
-                kinds[ev] += (t->flags & JKB_LX_WEAK) ? 1 : 2;
-                any = 1;
-            }
-        }
-        /* a label before the date: 発覚日:, 修正( */
-        for (size_t i = hit_lower(c, lab_a); i < c->hits.n && HIT(c, i)->start < d->start; i++) {
-            const jkb_term *t = term_of(c, i);
-            if (t->field != JKB_LF_CUE || (HFLAGS(c, i) & HF_DEAD) || HIT(c, i)->end > d->start)
-                continue;
-            if (t->value == JKB_CUE_NOT_EVENT && !(t->flags & JKB_LX_WEAK)) {
-                kinds[0] = -1000;
-                break;
-            }
-            if (t->value >= JKB_CUE_EV_OCCURRED && t->value <= JKB_CUE_EV_RESTORED && d->start - HIT(c, i)->end < 12) {
-                int ev = t->value - JKB_CUE_EV_OCCURRED;
-                kinds[ev] += 3;
-                any = 1;
-            }
-        }
-        if (kinds[0] < 0)
-            continue;
+        for (int ev = 0; ev < JKB_EV__COUNT; ev++)
+            any |= kinds[ev] > 0;
         if (!any) {
             /* a list under a heading (《不正アクセスの発生日》) */
             size_t li = find_range(&c->lines, (uint32_t)d->start);
@@ -1619,55 +1736,49 @@ static void do_timeline(nctx *c)
                     continue;
                 if (JKB_AT(c->s, c->n, h.a, "《") || JKB_AT(c->s, c->n, h.a, "【") || JKB_AT(c->s, c->n, h.a, "<") ||
                     JKB_AT(c->s, c->n, h.a, "■")) {
-                    for (size_t i = hit_lower(c, h.a); i < c->hits.n && HIT(c, i)->start < h.b; i++) {
-                        const jkb_term *t = term_of(c, i);
-                        if (t->field == JKB_LF_CUE && t->value >= JKB_CUE_EV_OCCURRED && t->value <= JKB_CUE_EV_RESTORED) {
-                            kinds[t->value - JKB_CUE_EV_OCCURRED] += 1;
-                            any = 1;
-                        }
+                    dscore hs;
+                    memset(&hs, 0, sizeof hs);
+                    score_cues(c, h.a, h.b, &hs, 1);
+                    if (hs.kinds[JKB_EV_OCCURRED]) {
+                        kinds[JKB_EV_OCCURRED] = 1;
+                        any = 1;
                     }
                     break;
                 }
-                if (JKB_VEC_AT(&c->lines, range, li - back).b - JKB_VEC_AT(&c->lines, range, li - back).a > 120)
+                if (h.b - h.a > 120)
                     break;
             }
         }
         if (!any)
             continue;
-        jkb_date end = {0, 0, 0};
-        if (d->flags & JKB_DATE_RANGE)
-            end = d->end_date;
-        /* reported: needs an authority in the sentence */
+        jkb_date none = {0, 0, 0};
+        jkb_date end = (d->flags & JKB_DATE_RANGE) ? d->end_date : none;
         if (kinds[JKB_EV_REPORTED]) {
-            uint32_t ra = k > 0 && JKB_VEC_AT(&c->dates, jkb_date_hit, k - 1).end > s.a ? (uint32_t)JKB_VEC_AT(&c->dates, jkb_date_hit, k - 1).end : s.a;
-            uint32_t to = authorities_in(c, ra, seg_b, 0);
+            const jkb_date_hit *pv = k > 0 ? &JKB_VEC_AT(&c->dates, jkb_date_hit, k - 1) : NULL;
+            uint32_t ra = pv && pv->end > s.a ? (uint32_t)pv->end : s.a;
+            const jkb_date_hit *nx = k + 1 < nd ? &JKB_VEC_AT(&c->dates, jkb_date_hit, k + 1) : NULL;
+            uint32_t rb = nx && nx->start < s.b && !leading_date(c, d, s) ? (uint32_t)nx->start : s.b;
+            uint32_t to = authorities_in(c, ra, rb, 0);
             if (to) {
-                push_event(c, JKB_EV_REPORTED, d->date, (jkb_date){0, 0, 0}, to, (uint32_t)d->start, (uint32_t)d->end);
-                kinds[JKB_EV_REPORTED] = 0;
-                kinds[JKB_EV_DETECTED] = 0;
-                kinds[JKB_EV_NOTIFIED] = 0;
-                if (kinds[JKB_EV_OCCURRED] < 2)
-                    kinds[JKB_EV_OCCURRED] = 0;
-            } else
-                kinds[JKB_EV_REPORTED] = 0;
+                push_event(c, JKB_EV_REPORTED, d->date, none, to, (uint32_t)d->start, (uint32_t)d->end);
+                /* 報告 to an authority is not a detection */
+                if (kinds[JKB_EV_DETECTED] < 2)
+                    kinds[JKB_EV_DETECTED] = 0;
+                if (kinds[JKB_EV_NOTIFIED] < 2)
+                    kinds[JKB_EV_NOTIFIED] = 0;
+            }
+            kinds[JKB_EV_REPORTED] = 0;
         }
-        /* one kind per date: the strongest, with occurred beside detected
-         * only when both are stated strongly */
-        int best = -1;
-        for (int ev = 0; ev < JKB_EV__COUNT; ev++)
-            if (kinds[ev] > 0 && (best < 0 || kinds[ev] > kinds[best]))
-                best = ev;
-        if (best < 0)
-            continue;
-        /* detection words win over the incident words they mention */
-        if (kinds[JKB_EV_DETECTED] >= 2 && best == JKB_EV_OCCURRED)
-            best = JKB_EV_DETECTED;
-        push_event(c, best, d->date, best == JKB_EV_OCCURRED ? end : (jkb_date){0, 0, 0}, 0, (uint32_t)d->start, (uint32_t)d->end);
-        if (best == JKB_EV_DETECTED && kinds[JKB_EV_OCCURRED] >= 2)
-            push_event(c, JKB_EV_OCCURRED, d->date, end, 0, (uint32_t)d->start, (uint32_t)d->end);
-        if (best != JKB_EV_CONTAINED && kinds[JKB_EV_CONTAINED] >= 2)
-            push_event(c, JKB_EV_CONTAINED, d->date, (jkb_date){0, 0, 0}, 0, (uint32_t)d->start, (uint32_t)d->end);
+        for (int ev = 0; ev < JKB_EV__COUNT; ev++) {
+            if (kinds[ev] <= 0)
+                continue;
+            /* a weak word alone (期間, 個別に) says little */
+            if (kinds[ev] == 1 && (ev == JKB_EV_OCCURRED || ev == JKB_EV_NOTIFIED))
+                continue;
+            push_event(c, ev, d->date, ev == JKB_EV_OCCURRED ? end : none, 0, (uint32_t)d->start, (uint32_t)d->end);
+        }
     }
+    free(sc);
 }
 
 static int event_cmp(const void *pa, const void *pb)
