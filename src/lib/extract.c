@@ -1044,7 +1044,8 @@ static int data_context(const nctx *c, uint32_t pos)
     if (in_data_region(c, pos))
         return 1;
     if (cue_in(c, JKB_CUE_LEAK, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_EXPOSE, s.a, s.b, 0) >= 0 ||
-        cue_in(c, JKB_CUE_POSSIBLE, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_DATA_HEAD, s.a, s.b, 0) >= 0)
+        cue_in(c, JKB_CUE_POSSIBLE, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_DATA_HEAD, s.a, s.b, 0) >= 0 ||
+        cue_in(c, JKB_CUE_VIEW, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_DATA_VERB, s.a, s.b, 0) >= 0)
         return 1;
     /* a line listing data with a count (氏名、住所…:2,934名様分) */
     range ln = line_of(c, pos);

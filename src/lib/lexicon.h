@@ -56,6 +56,7 @@ typedef enum jkb_lex_field {
     X(ORG_STOP)     /* words that end an organization name */                                      \
     X(NOT_LEAK)     /* から流出 (leaked elsewhere), 流出の有無: a leak word that states no leak */ \
     X(DATA_WORD)    /* 情報, データ, ファイル: the sentence is about data */                      \
+    X(DATA_VERB)    /* 記載, 含まれ: the sentence says what data was held */                     \
     X(ACTOR_CTX)    /* ランサムウェア, グループ, 攻撃者: an actor name counts only beside these */
 
 typedef enum jkb_cue {

@@ -195,7 +195,10 @@ jkb_status jkb_norm_run(jkb_norm *n, const char *doc, size_t start, size_t end)
         /* A dirty run: from the last starter (it may compose with what
          * follows) through every following character that is not clean. */
         size_t run_src = at;
-        if (last_start_o != (size_t)-1) {
+        /* only a combining character can change the starter before it */
+        const utf8proc_property_t *pr = utf8proc_get_property(cp);
+        int combines = pr->combining_class != 0 || cp == 0xFF9E || cp == 0xFF9F || (cp >= 0x1160 && cp <= 0x11FF);
+        if (combines && last_start_o != (size_t)-1) {
             o = last_start_o;
             run_src = last_start_src;
         }

@@ -153,9 +153,13 @@ jkb_status jkb_segment(const char *doc, size_t len, jkb_vec *out)
     /* text before the first header counts as a notice when it has words */
     if (ns == 0 || !blank(doc, 0, first)) {
         int words = 0;
-        for (size_t i = 0; i < first && !words; i++)
-            if (!(doc[i] == ' ' || doc[i] == '\n' || doc[i] == '\t' || doc[i] == '\r'))
-                words = 1;
+        for (size_t a = 0; a < first && !words;) {
+            size_t b = a;
+            while (b < first && doc[b] != '\n')
+                b++;
+            words = !blank(doc, a, b);
+            a = b + 1;
+        }
         if (words) {
             jkb_span *sp = jkb_vec_push(out);
             if (!sp) {
