@@ -1013,26 +1013,103 @@ static void do_categories(nctx *c)
     }
 }
 
+/* A heading or title line: short, no sentence end. Facts are stated in
+ * sentences; "3.情報流出の有無" only names a topic. */
+static int heading_at(const nctx *c, uint32_t pos)
+{
+    range ln = trim(c, line_of(c, pos));
+    if (ln.b - ln.a > 150)
+        return 0;
+    for (uint32_t i = ln.a; i + 3 <= ln.b; i++)
+        if (JKB_AT(c->s, ln.b, i, "。"))
+            return 0;
+    return 1;
+}
+
+/* Is hit i inside a live cue hit of the given kind? */
+static int covered_by(const nctx *c, size_t i, int cue)
+{
+    const jkb_hit *h = HIT(c, i);
+    size_t j = hit_lower(c, h->start > 40 ? h->start - 40 : 0);
+    for (; j < c->hits.n && HIT(c, j)->start <= h->start; j++)
+        if (j != i && is_cue(c, j, cue) && HIT(c, j)->end >= h->end)
+            return 1;
+    return 0;
+}
+
+/* A section heading: a short line without a sentence end that opens with a
+ * section mark (1., (2), 【, ■, 《, ①) or is a topic (…について). */
+static int section_heading(const nctx *c, range r)
+{
+    r = trim(c, r);
+    if (r.a >= r.b || r.b - r.a > 150)
+        return 0;
+    for (uint32_t i = r.a; i + 3 <= r.b; i++)
+        if (JKB_AT(c->s, r.b, i, "。"))
+            return 0;
+    unsigned char ch = (unsigned char)c->s[r.a];
+    uint32_t q = r.a;
+    if (ch == '(')
+        q++;
+    uint32_t d0 = q;
+    while (q < r.b && jkb_is_digit((unsigned char)c->s[q]))
+        q++;
+    /* 1. / 2 / (3) / 4、 : a numbered section, not a count (2,417名) */
+    if (q > d0 && q - d0 <= 2 && q < r.b &&
+        (c->s[q] == '.' || c->s[q] == ' ' || c->s[q] == ')' || JKB_AT(c->s, r.b, q, "、") || JKB_AT(c->s, r.b, q, "．")))
+        return 1;
+    if (ch == '<' || JKB_AT(c->s, c->n, r.a, "【") || JKB_AT(c->s, c->n, r.a, "■") ||
+        JKB_AT(c->s, c->n, r.a, "●") || JKB_AT(c->s, c->n, r.a, "◆") || JKB_AT(c->s, c->n, r.a, "《") ||
+        JKB_AT(c->s, c->n, r.a, "〈") || JKB_AT(c->s, c->n, r.a, "□"))
+        return 1;
+    /* 二 閲覧可能となっていた情報: a kanji numeral and a space */
+    static const char *const kn[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+    for (size_t k = 0; k < 10; k++)
+        if (JKB_AT(c->s, r.b, r.a, kn[k]) && r.a + 3 < r.b && (c->s[r.a + 3] == ' ' || JKB_AT(c->s, r.b, r.a + 3, "、")))
+            return 1;
+    return cue_in(c, JKB_CUE_TITLE_END, r.a, r.b, 0) >= 0;
+}
+
+/* A heading over a list of data: 2.流出した情報, 【個人情報の内容】,
+ * 2 USBメモリに保存されていた情報, (2)対象となるお客様. */
+static int data_heading(const nctx *c, range r)
+{
+    if (cue_in(c, JKB_CUE_DATA_HEAD, r.a, r.b, 1) >= 0)
+        return 1;
+    if (cue_in(c, JKB_CUE_DATA_WORD, r.a, r.b, 0) >= 0 && cue_in(c, JKB_CUE_TITLE_END, r.a, r.b, 0) < 0 &&
+        cue_in(c, JKB_CUE_NOT_LEAK, r.a, r.b, 0) < 0)
+        return 1;
+    for (uint32_t i = r.a; i + 6 <= r.b; i++)
+        if (JKB_AT(c->s, r.b, i, "対象"))
+            return 1;
+    return 0;
+}
+
 /* The lines of a data list: from a heading that names the exposed data to
  * the next section heading. */
 static int in_data_region(const nctx *c, uint32_t pos)
 {
-    range ln = line_of(c, pos);
     size_t li = find_range(&c->lines, pos);
-    /* walk back to a heading or the start */
-    for (size_t k = li + 1, steps = 0; k-- > 0 && steps < 14; steps++) {
-        range r = JKB_VEC_AT(&c->lines, range, k);
+    range here = JKB_VEC_AT(&c->lines, range, li);
+    if (section_heading(c, here))
+        return data_heading(c, trim(c, here));
+    for (size_t k = li, steps = 0; k-- > 0 && steps < 14; steps++) {
+        range r = trim(c, JKB_VEC_AT(&c->lines, range, k));
+        if (r.a >= r.b)
+            continue;
+        if (section_heading(c, r)) {
+            /* a sub-heading ((1)要介護認定を受けている方 312名分) sits inside the list */
+            if (c->s[r.a] == '(' && !data_heading(c, r))
+                continue;
+            return data_heading(c, r);
+        }
+        /* a sentence that introduces the list (漏えいした情報は以下のとおりです。) */
         if (cue_in(c, JKB_CUE_DATA_HEAD, r.a, r.b, 1) >= 0)
             return 1;
-        if (k < li) {
-            range t = trim(c, r);
-            /* a new numbered section ends the region */
-            if (t.b > t.a && (jkb_is_digit((unsigned char)c->s[t.a]) || JKB_AT(c->s, c->n, t.a, "【")) && t.b - t.a < 80 &&
-                !(t.b - t.a > 3 && JKB_AT(c->s, c->n, t.b - 3, "。")))
-                return 0;
-        }
+        /* a long paragraph between: not a list any more */
+        if (r.b - r.a > 200)
+            return 0;
     }
-    (void)ln;
     return 0;
 }
 
@@ -1043,8 +1120,11 @@ static int data_context(const nctx *c, uint32_t pos)
         return 0;
     if (in_data_region(c, pos))
         return 1;
-    if (cue_in(c, JKB_CUE_LEAK, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_EXPOSE, s.a, s.b, 0) >= 0 ||
-        cue_in(c, JKB_CUE_POSSIBLE, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_DATA_HEAD, s.a, s.b, 0) >= 0 ||
+    long lk = cue_in(c, JKB_CUE_LEAK, s.a, s.b, 1);
+    if (lk >= 0 && covered_by(c, (size_t)lk, JKB_CUE_NOT_LEAK))
+        lk = -1;
+    if (lk >= 0 || cue_in(c, JKB_CUE_EXPOSE, s.a, s.b, 1) >= 0 ||
+        cue_in(c, JKB_CUE_POSSIBLE, s.a, s.b, 1) >= 0 || cue_in(c, JKB_CUE_DATA_HEAD, s.a, s.b, 0) >= 0 ||
         cue_in(c, JKB_CUE_VIEW, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_DATA_VERB, s.a, s.b, 0) >= 0)
         return 1;
     /* a line listing data with a count (氏名、住所…:2,934名様分) */
@@ -1078,30 +1158,6 @@ static void do_data_classes(nctx *c)
         if (!(c->rec.data_classes & (1u << t->value)))
             set_bit(c, &c->rec.data_classes, JKB_F_DATA_CLASSES, t->value, h);
     }
-}
-
-/* A heading or title line: short, no sentence end. Facts are stated in
- * sentences; "3.情報流出の有無" only names a topic. */
-static int heading_at(const nctx *c, uint32_t pos)
-{
-    range ln = trim(c, line_of(c, pos));
-    if (ln.b - ln.a > 150)
-        return 0;
-    for (uint32_t i = ln.a; i + 3 <= ln.b; i++)
-        if (JKB_AT(c->s, ln.b, i, "。"))
-            return 0;
-    return 1;
-}
-
-/* Is hit i inside a live cue hit of the given kind? */
-static int covered_by(const nctx *c, size_t i, int cue)
-{
-    const jkb_hit *h = HIT(c, i);
-    size_t j = hit_lower(c, h->start > 40 ? h->start - 40 : 0);
-    for (; j < c->hits.n && HIT(c, j)->start <= h->start; j++)
-        if (j != i && is_cue(c, j, cue) && HIT(c, j)->end >= h->end)
-            return 1;
-    return 0;
 }
 
 static int sent_has_field(const nctx *c, range s, int field)
