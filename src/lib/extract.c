@@ -1065,7 +1065,7 @@ static int section_heading(const nctx *c, range r)
     /* 二 閲覧可能となっていた情報: a kanji numeral and a space */
     static const char *const kn[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
     for (size_t k = 0; k < 10; k++)
-        if (JKB_AT(c->s, r.b, r.a, kn[k]) && r.a + 3 < r.b && (c->s[r.a + 3] == ' ' || JKB_AT(c->s, r.b, r.a + 3, "、")))
+        if (jkb_at(c->s, r.b, r.a, kn[k], 3) && r.a + 3 < r.b && (c->s[r.a + 3] == ' ' || JKB_AT(c->s, r.b, r.a + 3, "、")))
             return 1;
     return cue_in(c, JKB_CUE_TITLE_END, r.a, r.b, 0) >= 0;
 }
@@ -1423,14 +1423,16 @@ static int place_at(const nctx *c, uint32_t end, uint32_t *start)
     static const char *const local_suffix[] = {"都", "道", "府", "県", "市", "区", "町", "村"};
     int kind = -1;
     for (size_t k = 0; k < 8; k++)
-        if (JKB_AT(c->s, c->n, last, local_suffix[k]))
+        if (jkb_at(c->s, c->n, last, local_suffix[k], 3))
             kind = JKB_AUTH_LOCAL_GOV;
     if (JKB_AT(c->s, c->n, last, "省") || JKB_AT(c->s, c->n, last, "庁"))
         kind = JKB_AUTH_MINISTRY;
     if (kind < 0)
         return -1;
-    /* the next character must not continue the word (市民, 県警, 府内) */
-    if (end < c->n && (is_kanji_at(c->s, c->n, end) || is_kata_at(c->s, c->n, end)))
+    /* the next character must not continue the word (市民, 県警, 府内),
+     * but 及び, 並びに, 等 join names */
+    if (end < c->n && (is_kanji_at(c->s, c->n, end) || is_kata_at(c->s, c->n, end)) && !JKB_AT(c->s, c->n, end, "及") &&
+        !JKB_AT(c->s, c->n, end, "並") && !JKB_AT(c->s, c->n, end, "等"))
         return -1;
     uint32_t a = last;
     int chars = 0;
@@ -1441,7 +1443,8 @@ static int place_at(const nctx *c, uint32_t end, uint32_t *start)
         a = p;
         chars++;
     }
-    if (chars < 1)
+    /* a bare 県 or 市 (県に報告, 県の高齢福祉課) is the prefecture or city */
+    if (chars < 1 && kind != JKB_AUTH_LOCAL_GOV)
         return -1;
     /* 本市, 当県, 各省, 同市 are not names */
     if (JKB_AT(c->s, c->n, a, "本") || JKB_AT(c->s, c->n, a, "当") || JKB_AT(c->s, c->n, a, "各") ||
@@ -1552,6 +1555,16 @@ static void do_measures(nctx *c)
     }
 }
 
+static int sent_has_vector(const nctx *c, range s, int v)
+{
+    for (size_t i = hit_lower(c, s.a); i < c->hits.n && HIT(c, i)->start < s.b; i++) {
+        const jkb_term *t = term_of(c, i);
+        if (t->field == JKB_LF_VECTOR && t->value == v && !(HFLAGS(c, i) & (HF_DEAD | HF_NEG)))
+            return 1;
+    }
+    return 0;
+}
+
 static void do_vectors(nctx *c)
 {
     uint32_t cats = c->rec.categories;
@@ -1566,10 +1579,20 @@ static void do_vectors(nctx *c)
         if (t->flags & JKB_LX_WEAK) {
             int ok = 0;
             if (t->value == JKB_VEC_CONTRACTOR)
-                ok = cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0 && cue_in(c, JKB_CUE_EV_DETECTED, s.a, s.b, 0) < 0;
+                /* the incident came through or happened at the contractor,
+                 * not a contractor that reported it (委託先より…報告) */
+                ok = cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0 && !JKB_AT(c->s, c->n, h->end, "より") &&
+                     !JKB_AT(c->s, c->n, h->end, "から");
             else if (t->value == JKB_VEC_PHISHING_MAIL)
                 ok = (cats & ((1u << JKB_CAT_PHISHING) | (1u << JKB_CAT_ACCOUNT_COMPROMISE) | (1u << JKB_CAT_MALWARE))) != 0 &&
                      cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0;
+            else if (t->value == JKB_VEC_WEB_VULN)
+                /* a hole in a site, a system or its software */
+                ok = (cats & ((1u << JKB_CAT_UNAUTHORIZED_ACCESS) | (1u << JKB_CAT_CARD_SKIMMING))) != 0 &&
+                     cue_in(c, JKB_CUE_SERVER, s.a, s.b, 0) >= 0 && !sent_has_vector(c, s, JKB_VEC_VPN) &&
+                     !sent_has_vector(c, s, JKB_VEC_RDP);
+            else if (t->value == JKB_VEC_CLOUD_SHARING)
+                ok = (cats & (1u << JKB_CAT_MISCONFIGURATION)) != 0;
             else if (t->value == JKB_VEC_EMAIL_ACCOUNT)
                 ok = (cats & (1u << JKB_CAT_ACCOUNT_COMPROMISE)) != 0;
             else if (t->value == JKB_VEC_USB_MEDIA)
@@ -1582,6 +1605,7 @@ static void do_vectors(nctx *c)
     }
     if (c->rec.vectors & (1u << JKB_VEC_SQLI))
         c->rec.vectors &= ~(1u << JKB_VEC_WEB_VULN);
+
 }
 
 /* ------------------------------------------------------------ timeline */
@@ -1814,7 +1838,7 @@ static void do_timeline(nctx *c)
             const jkb_date_hit *pv = k > 0 ? &JKB_VEC_AT(&c->dates, jkb_date_hit, k - 1) : NULL;
             uint32_t ra = pv && pv->end > s.a ? (uint32_t)pv->end : s.a;
             const jkb_date_hit *nx = k + 1 < nd ? &JKB_VEC_AT(&c->dates, jkb_date_hit, k + 1) : NULL;
-            uint32_t rb = nx && nx->start < s.b && !leading_date(c, d, s) ? (uint32_t)nx->start : s.b;
+            uint32_t rb = nx && nx->start < s.b ? (uint32_t)nx->start : s.b;
             uint32_t to = authorities_in(c, ra, rb, 0);
             if (to) {
                 push_event(c, JKB_EV_REPORTED, d->date, none, to, (uint32_t)d->start, (uint32_t)d->end);

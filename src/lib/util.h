@@ -68,6 +68,7 @@ static inline int jkb_at(const char *s, size_t len, size_t pos, const char *lit,
 {
     return pos <= len && len - pos >= litlen && memcmp(s + pos, lit, litlen) == 0;
 }
-#define JKB_AT(s, len, pos, lit) jkb_at((s), (len), (pos), (lit), sizeof(lit) - 1)
+/* lit must be a string literal (the "" concatenation enforces it) */
+#define JKB_AT(s, len, pos, lit) jkb_at((s), (len), (pos), "" lit "", sizeof(lit) - 1)
 
 #endif
