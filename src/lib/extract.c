@@ -508,33 +508,76 @@ static int name_char_at(const nctx *c, uint32_t i)
 }
 
 /* A line that is an organization's name (a signature or letterhead line):
- * its first space-separated token is a name with a legal form or an org
- * suffix. Returns the kind, and the name's range. */
+ * after an optional label (担当, (お問い合わせ), 【お問い合わせ先】), its first
+ * space-separated token is a name with a legal form or an org suffix, or a
+ * head's title (桐ノ沢町長). Returns the kind, and the name's range. */
 static int org_line(nctx *c, range r, range *name)
 {
     r = trim(c, r);
-    if (r.a >= r.b || r.b - r.a > 90)
-        return -1;
-    if (cue_in(c, JKB_CUE_TITLE_END, r.a, r.b, 0) >= 0)
+    if (r.a >= r.b || r.b - r.a > 120)
         return -1;
     for (uint32_t i = r.a; i < r.b; i++)
-        if (JKB_AT(c->s, r.b, i, "。") || JKB_AT(c->s, r.b, i, "、") || c->s[i] == ':' || c->s[i] == '@')
+        if (JKB_AT(c->s, r.b, i, "。") || JKB_AT(c->s, r.b, i, "、") || c->s[i] == '@')
             return -1;
+    /* labels before the name */
+    static const char *const labels[] = {"担当:", "担当", "発行:", "発行", "発信者:", "(お問い合わせ)", "(問い合わせ先)", "(問合せ先)"};
+    for (size_t k = 0; k < sizeof labels / sizeof labels[0]; k++) {
+        size_t ln = strlen(labels[k]);
+        if (jkb_at(c->s, r.b, r.a, labels[k], ln)) {
+            r.a += (uint32_t)ln;
+            r = trim(c, r);
+            break;
+        }
+    }
+    if (JKB_AT(c->s, r.b, r.a, "【")) { /* 【お問い合わせ先】 name … */
+        uint32_t k = r.a;
+        while (k < r.b && !JKB_AT(c->s, r.b, k, "】"))
+            k++;
+        if (k < r.b)
+            r = trim(c, (range){k + 3, r.b});
+    }
+    if (r.a >= r.b)
+        return -1;
     uint32_t e = r.a;
-    while (e < r.b && !is_space(c->s[e]))
+    while (e < r.b && !is_space(c->s[e]) && c->s[e] != ':')
         e++;
+    if (cue_in(c, JKB_CUE_TITLE_END, r.a, e, 0) >= 0)
+        return -1;
     int kind = org_kind_of(c, r.a, e, NULL);
+    /* 桐ノ沢町長, 瑞穂県知事: the head of a body names the body */
+    if (kind < 0 && e - r.a > 6) {
+        uint32_t last = (uint32_t)prev_char(c->s, e);
+        if (JKB_AT(c->s, e, last, "長"))
+            kind = org_kind_of(c, r.a, last, NULL), e = kind >= 0 ? last : e;
+        else if (e - r.a > 9 && JKB_AT(c->s, e, e - 6, "知事"))
+            kind = org_kind_of(c, r.a, e - 6, NULL), e = kind >= 0 ? e - 6 : e;
+    }
     if (kind < 0)
         return -1;
-    /* a legal form alone (株式会社) is not a name */
+    /* a legal form alone (株式会社) or a bare suffix is not a name */
     uint32_t chars = 0;
     for (uint32_t i = r.a; i < e; i += (uint32_t)jkb_u8len((unsigned char)c->s[i]))
         chars++;
     if (chars < 2)
         return -1;
+    long w = -1;
+    org_kind_of(c, r.a, e, &w);
+    if (w >= 0 && HIT(c, w)->start == r.a && HIT(c, w)->end == e)
+        return -1;
+    /* the self words (当社) are no names */
+    if (cue_in(c, JKB_CUE_SELF, r.a, e, 0) >= 0)
+        return -1;
     name->a = r.a;
     name->b = e;
     return kind;
+}
+
+/* Is the org candidate a legal entity (a legal form in its name)? */
+static int legal_name(const nctx *c, range r)
+{
+    long w = -1;
+    org_kind_of(c, r.a, r.b, &w);
+    return w >= 0 && (term_of(c, w)->flags & JKB_LX_LEGAL);
 }
 
 /* A title-like line: no sentence end, a title ending cue. */
@@ -570,6 +613,32 @@ static void parse_report_no(nctx *c, range r)
             return;
         }
     }
+}
+
+/* A name ending in 都道府県市区町村 at e (whatever follows it). */
+static int place_at_name(const nctx *c, uint32_t e, uint32_t *st)
+{
+    uint32_t last = (uint32_t)prev_char(c->s, e);
+    static const char *const suf[] = {"都", "道", "府", "県", "市", "区", "町", "村"};
+    int ok = 0;
+    for (size_t k = 0; k < 8; k++)
+        if (jkb_at(c->s, c->n, last, suf[k], 3))
+            ok = 1;
+    if (!ok)
+        return 0;
+    uint32_t a = last;
+    int chars = 0;
+    while (a > 0 && chars < 6) {
+        uint32_t p = (uint32_t)prev_char(c->s, a);
+        if (!(is_kanji_at(c->s, c->n, p) || is_kata_at(c->s, c->n, p)))
+            break;
+        a = p;
+        chars++;
+    }
+    if (chars < 1)
+        return 0;
+    *st = a;
+    return 1;
 }
 
 /* Header of a casebook entry: 【…#ID】 org title date [url] */
@@ -646,6 +715,26 @@ static void header_casebook(nctx *c, range h)
         rest = trim(c, (range){sp, rest.b});
     }
     c->title = rest;
+    /* a title that opens with a place or body name (渋谷区公式ウェブサイトの
+     * …): the name, when the notice repeats it */
+    if (!c->org_from_doc) {
+        for (uint32_t k = rest.a; k < rest.b && k < rest.a + 30;) {
+            uint32_t e = k + (uint32_t)jkb_u8len((unsigned char)c->s[k]);
+            uint32_t st;
+            if (e - rest.a >= 6 && place_at_name(c, e, &st) && st == rest.a) {
+                size_t ln = e - st, count = 0;
+                for (uint32_t q = rest.b; q + ln <= c->n && count < 2; q++)
+                    if (memcmp(c->s + q, c->s + st, ln) == 0)
+                        count++;
+                if (count >= 1) {
+                    c->org = (range){st, e};
+                    c->org_from_doc = 1;
+                }
+                break;
+            }
+            k = e;
+        }
+    }
 }
 
 /* A plain notice: date line, addressees, org lines, title, body; or title
@@ -655,6 +744,8 @@ static void header_plain(nctx *c)
     size_t nl = c->lines.n;
     long title_line_i = -1;
     size_t limit = nl < 25 ? nl : 25;
+    range top_org = {0, 0}, bottom_org = {0, 0};
+    int top_legal = 0, bottom_legal = 0;
     for (size_t li = 0; li < limit; li++) {
         range r = trim(c, JKB_VEC_AT(&c->lines, range, li));
         if (r.a >= r.b)
@@ -671,26 +762,31 @@ static void header_plain(nctx *c)
             continue;
         }
         range name;
-        if (title_line_i < 0 && org_line(c, r, &name) >= 0) {
-            if (!c->org_from_doc) {
-                c->org = name;
-                c->org_from_doc = 1;
-            } else {
-                /* the legal entity before the facility */
-                long w1 = -1, w2 = -1;
-                org_kind_of(c, c->org.a, c->org.b, &w1);
-                org_kind_of(c, name.a, name.b, &w2);
-                int l1 = w1 >= 0 && (term_of(c, w1)->flags & JKB_LX_LEGAL);
-                int l2 = w2 >= 0 && (term_of(c, w2)->flags & JKB_LX_LEGAL);
-                if (l2 && !l1)
-                    c->org = name;
+        if (org_line(c, r, &name) >= 0) {
+            int legal = legal_name(c, name);
+            /* the legal entity before the facility */
+            if (top_org.b <= top_org.a || (legal && !top_legal)) {
+                top_org = name;
+                top_legal = legal;
             }
             continue;
         }
         if (title_line_i < 0 && title_line(c, r)) {
+            /* a page label alone (お知らせ) is not the title */
+            long t = cue_in(c, JKB_CUE_TITLE_END, r.a, r.b, 0);
+            if (t >= 0 && HIT(c, t)->start == r.a && HIT(c, t)->end == r.b)
+                continue;
             title_line_i = (long)li;
             c->title = r;
-            /* a title over two lines is one title */
+            /* a title over two lines is one title: the line above … */
+            if (li > 0) {
+                range r0 = trim(c, JKB_VEC_AT(&c->lines, range, li - 1));
+                if (r0.b > r0.a && r0.b - r0.a < 150 && !is_date_line(c, r0, NULL) &&
+                    !(r0.b - r0.a > 3 && JKB_AT(c->s, c->n, r0.b - 3, "。")) && org_line(c, r0, &name) < 0 &&
+                    !JKB_AT(c->s, c->n, r0.b - 3, "位") && !JKB_AT(c->s, c->n, r0.b - 3, "様") && !title_line(c, r0))
+                    c->title.a = r0.a;
+            }
+            /* … or the line below */
             if (li + 1 < nl) {
                 range r2 = trim(c, JKB_VEC_AT(&c->lines, range, li + 1));
                 if (r2.b > r2.a && r2.b - r2.a < 120 && !is_date_line(c, r2, NULL) &&
@@ -733,16 +829,29 @@ static void header_plain(nctx *c)
             }
         }
     }
-    /* a signature at the end: the org's name line */
-    if (!c->org_from_doc) {
-        for (size_t li = nl; li-- > 0 && nl - li <= 12;) {
-            range r = JKB_VEC_AT(&c->lines, range, li);
-            range name;
-            if (org_line(c, r, &name) >= 0) {
-                c->org = name;
-                c->org_from_doc = 1;
-                break;
+    /* a signature or a contact block at the end */
+    for (size_t li = nl; li-- > 0 && nl - li <= 15;) {
+        range r = JKB_VEC_AT(&c->lines, range, li);
+        range name;
+        if (r.b - r.a > 150)
+            break;
+        if (org_line(c, r, &name) >= 0) {
+            int legal = legal_name(c, name);
+            if (bottom_org.b <= bottom_org.a || (legal && !bottom_legal)) {
+                bottom_org = name;
+                bottom_legal = legal;
+            } else if (legal == bottom_legal) {
+                bottom_org = name; /* the upper line of a signature block */
             }
+        }
+    }
+    if (!c->org_from_doc) {
+        range pick = top_org;
+        if (pick.b <= pick.a || (bottom_legal && !top_legal))
+            pick = bottom_org.b > bottom_org.a ? bottom_org : pick;
+        if (pick.b > pick.a) {
+            c->org = pick;
+            c->org_from_doc = 1;
         }
     }
 }
@@ -848,7 +957,8 @@ static void analyze_header(nctx *c)
         c->is_list = cue_in(c, JKB_CUE_VICTIM_LIST, c->title.a, c->title.b, 0) >= 0;
         parse_report_no(c, c->title);
     }
-    if (!c->org_from_doc && !c->is_list)
+    /* an entry about a gang's claim names its victim in the body */
+    if (!c->org_from_doc && c->is_claim)
         org_from_body(c);
 }
 
