@@ -53,5 +53,7 @@ void cli_csv_row(FILE *f, const jkb_record *r, const char *file);
 
 int cmd_extract(int argc, char **argv);
 void help_extract(FILE *f);
+int cmd_text(int argc, char **argv);
+void help_text(FILE *f);
 
 #endif

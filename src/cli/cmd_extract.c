@@ -336,6 +336,78 @@ out:
     return failed;
 }
 
+void help_text(FILE *f)
+{
+    fprintf(f, "usage: jikenbo text [--max-size N] FILE...\n"
+               "\n"
+               "Print the document text of each FILE: the decoded UTF-8 text (the main content\n"
+               "of an HTML page) that every evidence offset points into.\n"
+               "\n"
+               "options:\n"
+               "      --max-size N   refuse inputs larger than N bytes (default 64M)\n"
+               "  -h, --help         show this help\n");
+}
+
+int cmd_text(int argc, char **argv)
+{
+    size_t max = 64u << 20;
+    int rc = CLI_OK, nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            help_text(stdout);
+            return CLI_OK;
+        }
+        if (strcmp(argv[i], "--max-size") == 0) {
+            if (i + 1 >= argc || cli_parse_size(argv[i + 1], &max) != 0 || max == 0) {
+                cli_error("--max-size takes a size such as 64M");
+                return CLI_USAGE;
+            }
+            i++;
+            continue;
+        }
+        if (argv[i][0] == '-' && argv[i][1]) {
+            cli_error("unknown option '%s' (see 'jikenbo text --help')", argv[i]);
+            return CLI_USAGE;
+        }
+        nfiles++;
+    }
+    if (!nfiles) {
+        cli_error("no input: give files, or - for stdin (see 'jikenbo text --help')");
+        return CLI_USAGE;
+    }
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--max-size") == 0) {
+            i++;
+            continue;
+        }
+        const char *path = argv[i];
+        const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
+        cli_input in;
+        char why[256];
+        if (cli_read(path, max, &in, why, sizeof why) != 0) {
+            cli_error("%s: %s", name, why);
+            rc = CLI_FAILED;
+            continue;
+        }
+        if (in.len && !plain_utf8(in.data, in.len, name)) {
+            jkb_text t;
+            jkb_err err;
+            memset(&err, 0, sizeof err);
+            if (jkb_text_decode(in.data, in.len, name, NULL, JKB_FMT_AUTO, &t, &err) != JKB_OK) {
+                cli_error("%s: %s", name, err.msg);
+                rc = CLI_FAILED;
+            } else {
+                fwrite(t.text, 1, t.len, stdout);
+                jkb_text_free(&t);
+            }
+        } else if (in.len) {
+            fwrite(in.data, 1, in.len, stdout);
+        }
+        cli_input_free(&in);
+    }
+    return rc;
+}
+
 static int load_lexicon(jkb_engine *eng, const char *path)
 {
     cli_input in;

@@ -18,6 +18,7 @@ static void usage(FILE *f)
                "\n"
                "commands:\n"
                "  extract FILE...   extract the records of notices (text, HTML; - for stdin)\n"
+               "  text FILE...      print the document text that evidence offsets point into\n"
                "  help [COMMAND]    show help for a command\n"
                "\n"
                "options:\n"
@@ -36,6 +37,10 @@ static int help(int argc, char **argv)
     }
     if (strcmp(argv[1], "extract") == 0) {
         help_extract(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "text") == 0) {
+        help_text(stdout);
         return CLI_OK;
     }
     cli_error("no such command: %s (see 'jikenbo --help')", argv[1]);
@@ -61,6 +66,8 @@ int main(int argc, char **argv)
         rc = help(argc - 1, argv + 1);
     } else if (strcmp(cmd, "extract") == 0) {
         rc = cmd_extract(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "text") == 0) {
+        rc = cmd_text(argc - 1, argv + 1);
     } else {
         cli_error("no such command: %s (see 'jikenbo --help')", cmd);
         rc = CLI_USAGE;

@@ -384,6 +384,32 @@ static void suppress_overlaps(nctx *c)
     }
 }
 
+/* Words inside quoted speech (「ウイルスに感染しました」との偽の警告,
+ * 「…が見られる」とのご連絡) are someone's words, not the notice's facts. */
+static void suppress_quotes(nctx *c)
+{
+    for (uint32_t i = 0; i + 3 <= c->n; i++) {
+        if (!JKB_AT(c->s, c->n, i, "「"))
+            continue;
+        uint32_t j = i + 3;
+        while (j + 3 <= c->n && j - i < 400 && !JKB_AT(c->s, c->n, j, "」") && !JKB_AT(c->s, c->n, j, "「") && c->s[j] != '\n')
+            j++;
+        if (!JKB_AT(c->s, c->n, j, "」"))
+            continue;
+        if (JKB_AT(c->s, c->n, j + 3, "と") || JKB_AT(c->s, c->n, j + 3, "など")) {
+            for (size_t k = hit_lower(c, i); k < c->hits.n && HIT(c, k)->start < j; k++) {
+                const jkb_term *t = term_of(c, k);
+                int quoted = t->field == JKB_LF_CATEGORY || t->field == JKB_LF_VECTOR || t->field == JKB_LF_MEASURE ||
+                             (t->field == JKB_LF_CUE && (t->value == JKB_CUE_LEAK || t->value == JKB_CUE_EXPOSE ||
+                                                         t->value == JKB_CUE_VIEW));
+                if (quoted)
+                    HFLAGS(c, k) |= HF_DEAD;
+            }
+        }
+        i = j;
+    }
+}
+
 /* Where the clause that ends at pos begins: the sentence start, or a 、
  * after a verb form (…おり、 …ず、), or a clause conjunction (が、). */
 static uint32_t clause_start(const nctx *c, uint32_t pos)
@@ -1047,6 +1073,16 @@ static void set_bit(nctx *c, uint32_t *mask, int field, int v, const jkb_hit *h)
     add_ev(c, field, v, h->start, h->end);
 }
 
+static int sent_has_vector(const nctx *c, range s, int v)
+{
+    for (size_t i = hit_lower(c, s.a); i < c->hits.n && HIT(c, i)->start < s.b; i++) {
+        const jkb_term *t = term_of(c, i);
+        if (t->field == JKB_LF_VECTOR && t->value == v && !(HFLAGS(c, i) & (HF_DEAD | HF_NEG)))
+            return 1;
+    }
+    return 0;
+}
+
 static void do_categories(nctx *c)
 {
     uint32_t strong = 0, weak = 0, ua_strong = 0;
@@ -1091,6 +1127,21 @@ static void do_categories(nctx *c)
             cats |= 1u << v;
             first[v] = firstw[v];
         }
+    }
+    /* a login with a stolen account into a VPN or a network is an
+     * intrusion, not an account takeover */
+    if ((cats & (1u << JKB_CAT_ACCOUNT_COMPROMISE)) && ua_strong) {
+        int other_acct = 0;
+        for (size_t i = 0; i < c->hits.n; i++) {
+            const jkb_term *t = term_of(c, i);
+            if (t->field != JKB_LF_CATEGORY || t->value != JKB_CAT_ACCOUNT_COMPROMISE || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)))
+                continue;
+            range s = sent_of(c, HIT(c, i)->start);
+            if (!sent_has_vector(c, s, JKB_VEC_VPN) && !sent_has_vector(c, s, JKB_VEC_RDP))
+                other_acct = 1;
+        }
+        if (!other_acct)
+            cats &= ~(1u << JKB_CAT_ACCOUNT_COMPROMISE);
     }
     /* an account taken over is account_compromise alone unless a system
      * intrusion is described too */
@@ -1665,16 +1716,6 @@ static void do_measures(nctx *c)
     }
 }
 
-static int sent_has_vector(const nctx *c, range s, int v)
-{
-    for (size_t i = hit_lower(c, s.a); i < c->hits.n && HIT(c, i)->start < s.b; i++) {
-        const jkb_term *t = term_of(c, i);
-        if (t->field == JKB_LF_VECTOR && t->value == v && !(HFLAGS(c, i) & (HF_DEAD | HF_NEG)))
-            return 1;
-    }
-    return 0;
-}
-
 static void do_vectors(nctx *c)
 {
     uint32_t cats = c->rec.categories;
@@ -2087,6 +2128,7 @@ static jkb_status extract_one(nctx *c, size_t a, size_t b)
     if (c->rc)
         return c->rc;
     suppress_overlaps(c);
+    suppress_quotes(c);
     apply_negation(c);
     analyze_header(c);
     scan_dates_counts(c);
