@@ -1395,14 +1395,18 @@ static void do_secondary(nctx *c)
         if ((HFLAGS(c, i) & HF_DEAD) || !is_cue(c, i, JKB_CUE_SECONDARY))
             continue;
         const jkb_hit *h = HIT(c, i);
-        if (advice_sent(c, h->start))
-            continue;
         range s = sent_of(c, h->start);
+        if (heading_at(c, h->start))
+            continue;
         int v;
+        /* a denial stands even when advice follows it in the sentence
+         * (…確認されておりませんが、ご注意ください) */
         if (HFLAGS(c, i) & HF_NEG)
             v = JKB_SEC_NOT_CONFIRMED;
-        else if (cue_in(c, JKB_CUE_CONFIRMED, h->end, s.b, 0) >= 0 && cue_in(c, JKB_CUE_POSSIBLE, s.a, s.b, 0) < 0 &&
-                 cue_in(c, JKB_CUE_PLAN, s.a, s.b, 0) < 0)
+        else if (advice_sent(c, h->start))
+            continue;
+        else if (cue_in(c, JKB_CUE_CONFIRMED, s.a, s.b, 1) >= 0 && cue_in(c, JKB_CUE_POSSIBLE, s.a, s.b, 0) < 0 &&
+                 cue_in(c, JKB_CUE_PLAN, s.a, s.b, 0) < 0 && cue_in(c, JKB_CUE_INVESTIGATING, s.a, s.b, 0) < 0)
             v = JKB_SEC_CONFIRMED;
         else
             continue;
