@@ -1698,7 +1698,9 @@ static void do_measures(nctx *c)
 {
     for (size_t i = 0; i < c->hits.n; i++) {
         const jkb_term *t = term_of(c, i);
-        if (t->field != JKB_LF_MEASURE || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)))
+        /* weak measure words name what is no measure (監視により…検知: the
+         * monitoring that caught the attack was already there) */
+        if (t->field != JKB_LF_MEASURE || (HFLAGS(c, i) & (HF_DEAD | HF_NEG)) || (t->flags & JKB_LX_WEAK))
             continue;
         const jkb_hit *h = HIT(c, i);
         if (in_header(c, h->start) || (h->start >= c->title.a && h->end <= c->title.b))
