@@ -1420,11 +1420,45 @@ static void do_secondary(nctx *c)
         add_ev(c, JKB_F_SECONDARY_DAMAGE, best, why->start, why->end);
 }
 
+/* Does the count at pos count people or records whose data was involved?
+ * It sits in a data list, or its sentence says data leaked, was exposed,
+ * held or targeted (対象). */
+static int count_context(const nctx *c, uint32_t pos)
+{
+    range s = sent_of(c, pos);
+    if (in_data_region(c, pos))
+        return 1;
+    static const int cues[] = {JKB_CUE_LEAK, JKB_CUE_EXPOSE, JKB_CUE_VIEW, JKB_CUE_POSSIBLE, JKB_CUE_DATA_HEAD,
+                               JKB_CUE_DATA_VERB, JKB_CUE_TARGET};
+    for (size_t k = 0; k < sizeof cues / sizeof cues[0]; k++) {
+        long h = cue_in(c, cues[k], s.a, s.b, 0);
+        if (h >= 0 && !covered_by(c, (size_t)h, JKB_CUE_NOT_LEAK))
+            return 1;
+    }
+    return sent_has_field(c, s, JKB_LF_DATA_CLASS) || sent_has_field(c, s, JKB_LF_CATEGORY);
+}
+
+/* A count on a list item line ((1)…312名分, ・…約4,300名の氏名): one of
+ * several subtotals unless the text gives a total. */
+static int list_item_count(const nctx *c, uint32_t pos)
+{
+    range ln = trim(c, line_of(c, pos));
+    if (ln.a >= ln.b)
+        return 0;
+    unsigned char ch = (unsigned char)c->s[ln.a];
+    if (JKB_AT(c->s, c->n, ln.a, "・") || JKB_AT(c->s, c->n, ln.a, "●") || JKB_AT(c->s, c->n, ln.a, "◆"))
+        return 1;
+    if (ch == '(' && ln.a + 1 < ln.b && jkb_is_digit((unsigned char)c->s[ln.a + 1]))
+        return 1;
+    /* ① normalized: a digit followed by a space or text, or 1. */
+    return 0;
+}
+
 static void do_affected(nctx *c)
 {
     const jkb_count *best = NULL;
     int best_score = -1000;
-    int subtotals = 0, totals = 0;
+    int subtotals = 0, totals = 0, items = 0;
     for (size_t k = 0; k < c->counts.n; k++) {
         const jkb_count *ct = &JKB_VEC_AT(&c->counts, jkb_count, k);
         if (ct->unit != JKB_UNIT_PEOPLE && ct->unit != JKB_UNIT_RECORDS && ct->unit != JKB_UNIT_CARDS)
@@ -1435,29 +1469,43 @@ static void do_affected(nctx *c)
         range ln = line_of(c, (uint32_t)ct->start);
         if (cue_in(c, JKB_CUE_NOT_PEOPLE, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_INVESTIGATING, s.a, s.b, 0) >= 0)
             continue;
-        int score = 0;
         long tot = cue_in(c, JKB_CUE_TOTAL, ln.a, (uint32_t)ct->start, 0);
+        /* the total line of a list needs no words of its own */
+        if (tot < 0 && !count_context(c, (uint32_t)ct->start))
+            continue;
+        if (list_item_count(c, (uint32_t)ct->start) && ct->unit == JKB_UNIT_PEOPLE)
+            items++;
+        /* 従業員1名, 職員2名: the staff involved, not the people affected */
+        long st = cue_in(c, JKB_CUE_STAFF, ct->start > 12 ? (uint32_t)ct->start - 12 : 0, (uint32_t)ct->start, 0);
+        if (st >= 0 && ct->start - HIT(c, st)->end <= 3 && ct->value <= 5)
+            continue;
+        long rc = cue_in(c, JKB_CUE_RECIPIENTS, ct->start > 12 ? (uint32_t)ct->start - 12 : 0, (uint32_t)ct->start, 0);
+        if (rc >= 0 && ct->start - HIT(c, rc)->end <= 3)
+            continue;
+        int score = 0;
         long sub = cue_in(c, JKB_CUE_SUBTOTAL, ln.a, (uint32_t)ct->start, 0);
         if (tot >= 0 && !(term_of(c, tot)->flags & JKB_LX_WEAK)) {
             score += 100;
             totals++;
-        } else if (tot >= 0)
+        } else if (tot >= 0 && ct->unit != JKB_UNIT_CARDS) {
             score += 20;
+            totals++;
+        }
         if (sub >= 0 && !(term_of(c, sub)->flags & JKB_LX_WEAK)) {
             score -= 100;
             subtotals++;
         } else if (sub >= 0)
             score -= 30;
-        if (ct->unit == JKB_UNIT_PEOPLE)
-            score += 10;
-        if (data_context(c, (uint32_t)ct->start))
-            score += 5;
+        score += ct->unit == JKB_UNIT_PEOPLE ? 10 : ct->unit == JKB_UNIT_CARDS ? -5 : 0;
         if (score > best_score || (score == best_score && best && ct->value > best->value)) {
             best = ct;
             best_score = score;
         }
     }
     if (!best || (subtotals && !totals && best_score < 0))
+        return;
+    /* several list items with counts and no total: no affected */
+    if (!totals && items >= 2 && list_item_count(c, (uint32_t)best->start))
         return;
     c->rec.has_affected = true;
     c->rec.affected = best->value;

@@ -57,6 +57,9 @@ typedef enum jkb_lex_field {
     X(NOT_LEAK)     /* から流出 (leaked elsewhere), 流出の有無: a leak word that states no leak */ \
     X(DATA_WORD)    /* 情報, データ, ファイル: the sentence is about data */                      \
     X(DATA_VERB)    /* 記載, 含まれ: the sentence says what data was held */                     \
+    X(TARGET)       /* 対象, 該当: the people a notice is about */                                   \
+    X(STAFF)        /* 従業員, 職員: a count right after these counts staff, not victims */        \
+    X(RECIPIENTS)   /* 宛先約4,500件: a count of addressees, not of victims */                     \
     X(ACTOR_CTX)    /* ランサムウェア, グループ, 攻撃者: an actor name counts only beside these */
 
 typedef enum jkb_cue {
