@@ -6,6 +6,7 @@
  * actors, vectors, CVEs, authorities, timeline, victims, secondary damage
  * and measures. Words live in data/lexicon; this file holds the rules.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1031,8 +1032,13 @@ static void scan_dates_counts(nctx *c)
         size_t step = jkb_u8len((unsigned char)c->s[i]);
         if (date_lead(c->s, c->n, i)) {
             jkb_date_hit h;
+            jkb_date prev_last = dc.last;
             size_t used = jkb_date_parse(c->s, c->n, i, &dc, &h);
             if (used) {
+                /* 同日 refers to the narrative's last date, not to a date
+                 * that only qualified a noun (…2022年11月1日のリニューアル時) */
+                if (JKB_AT(c->s, c->n, h.end, "の") && prev_last.y)
+                    dc.last = prev_last;
                 jkb_date_hit *p = jkb_vec_push(&c->dates);
                 if (!p) {
                     c->rc = JKB_ENOMEM;
@@ -1881,10 +1887,17 @@ static int leading_date(const nctx *c, const jkb_date_hit *d, range s)
     return 1;
 }
 
+/* 2022年11月1日の…, 3月5日(火)10時頃の…: the date modifies a noun. */
+static int attributive_date(const nctx *c, const jkb_date_hit *d)
+{
+    return JKB_AT(c->s, c->n, d->end, "の") && !JKB_AT(c->s, c->n, d->end, "のうち");
+}
+
 typedef struct dscore {
     int kinds[JKB_EV__COUNT];
     int not_event;
     uint32_t to;
+    uint32_t seg_end; /* where the date's words end */
 } dscore;
 
 static void score_cues(nctx *c, uint32_t a, uint32_t b, dscore *sc, int weight)
@@ -1948,6 +1961,7 @@ static void do_timeline(nctx *c)
         }
         if (nx && nx->start < seg_b)
             seg_b = (uint32_t)nx->start;
+        sc[k].seg_end = seg_b;
         /* the words after the date, but not a label of the next date */
         for (size_t i = hit_lower(c, seg_a); i < c->hits.n && HIT(c, i)->start < seg_b; i++) {
             const jkb_term *t = term_of(c, i);
@@ -1996,6 +2010,15 @@ static void do_timeline(nctx *c)
         }
         k = e;
     }
+    /* a date that qualifies a noun (2022年11月1日のリニューアル時) tells when
+     * something happened, not when the sentence's verb did */
+    for (size_t k = 0; k < nd; k++) {
+        const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
+        if (attributive_date(c, d))
+            for (int ev = 0; ev < JKB_EV__COUNT; ev++)
+                if (ev != JKB_EV_OCCURRED && ev != JKB_EV_RESTORED && sc[k].kinds[ev] < 3)
+                    sc[k].kinds[ev] = 0;
+    }
     for (size_t k = 0; k < nd; k++) {
         const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
         int *kinds = sc[k].kinds;
@@ -2037,6 +2060,11 @@ static void do_timeline(nctx *c)
         }
         if (!any)
             continue;
+#ifdef JKB_TRACE
+        fprintf(stderr, "date %04d-%02d-%02d [%.*s] occ=%d det=%d con=%d rep=%d not=%d pub=%d res=%d\n", d->date.y, d->date.m,
+                d->date.d, (int)(d->end - d->start), c->s + d->start, kinds[0], kinds[1], kinds[2], kinds[3], kinds[4], kinds[5],
+                kinds[6]);
+#endif
         jkb_date none = {0, 0, 0};
         jkb_date end = (d->flags & JKB_DATE_RANGE) ? d->end_date : none;
         if (kinds[JKB_EV_REPORTED]) {
@@ -2044,6 +2072,8 @@ static void do_timeline(nctx *c)
             uint32_t ra = pv && pv->end > s.a ? (uint32_t)pv->end : s.a;
             const jkb_date_hit *nx = k + 1 < nd ? &JKB_VEC_AT(&c->dates, jkb_date_hit, k + 1) : NULL;
             uint32_t rb = nx && nx->start < s.b ? (uint32_t)nx->start : s.b;
+            if (sc[k].seg_end > rb && (!nx || nx->start >= sc[k].seg_end))
+                rb = sc[k].seg_end;
             uint32_t to = authorities_in(c, ra, rb, 0);
             if (to) {
                 push_event(c, JKB_EV_REPORTED, d->date, none, to, (uint32_t)d->start, (uint32_t)d->end);
