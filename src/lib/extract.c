@@ -2010,11 +2010,14 @@ static void do_timeline(nctx *c)
         }
         k = e;
     }
-    /* a date that qualifies a noun (2022年11月1日のリニューアル時) tells when
-     * something happened, not when the sentence's verb did */
+    /* a date that qualifies a noun (2022年11月1日のリニューアル時), and a
+     * period inside a sentence (…2023年12月11日から同月20日にかけて持ち出し
+     * ていたことが判明), tell when something happened, not when the
+     * sentence's verb did */
     for (size_t k = 0; k < nd; k++) {
         const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
-        if (attributive_date(c, d))
+        range s = sent_of(c, (uint32_t)d->start);
+        if (attributive_date(c, d) || ((d->flags & JKB_DATE_RANGE) && !leading_date(c, d, s)))
             for (int ev = 0; ev < JKB_EV__COUNT; ev++)
                 if (ev != JKB_EV_OCCURRED && ev != JKB_EV_RESTORED && sc[k].kinds[ev] < 3)
                     sc[k].kinds[ev] = 0;
@@ -2044,12 +2047,12 @@ static void do_timeline(nctx *c)
                 if (h.a >= h.b)
                     continue;
                 if (JKB_AT(c->s, c->n, h.a, "《") || JKB_AT(c->s, c->n, h.a, "【") || JKB_AT(c->s, c->n, h.a, "<") ||
-                    JKB_AT(c->s, c->n, h.a, "■")) {
+                    JKB_AT(c->s, c->n, h.a, "■") || section_heading(c, h)) {
                     dscore hs;
                     memset(&hs, 0, sizeof hs);
                     score_cues(c, h.a, h.b, &hs, 1);
                     if (hs.kinds[JKB_EV_OCCURRED]) {
-                        kinds[JKB_EV_OCCURRED] = 1;
+                        kinds[JKB_EV_OCCURRED] = 2;
                         any = 1;
                     }
                     break;
