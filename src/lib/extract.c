@@ -402,7 +402,8 @@ static void suppress_quotes(nctx *c)
                 const jkb_term *t = term_of(c, k);
                 int quoted = t->field == JKB_LF_CATEGORY || t->field == JKB_LF_VECTOR || t->field == JKB_LF_MEASURE ||
                              (t->field == JKB_LF_CUE && (t->value == JKB_CUE_LEAK || t->value == JKB_CUE_EXPOSE ||
-                                                         t->value == JKB_CUE_VIEW));
+                                                         t->value == JKB_CUE_VIEW ||
+                                                         (t->value >= JKB_CUE_EV_OCCURRED && t->value <= JKB_CUE_NOT_EVENT)));
                 if (quoted)
                     HFLAGS(c, k) |= HF_DEAD;
             }
@@ -1898,6 +1899,7 @@ typedef struct dscore {
     int not_event;
     uint32_t to;
     uint32_t seg_end; /* where the date's words end */
+    uint32_t report_a, report_b; /* undated sentences after it that report */
 } dscore;
 
 static void score_cues(nctx *c, uint32_t a, uint32_t b, dscore *sc, int weight)
@@ -1956,6 +1958,12 @@ static void do_timeline(nctx *c)
                     score_cues(c, seg_b, pe, &in, 1);
                     sc[k].kinds[JKB_EV_DETECTED] += in.kinds[JKB_EV_DETECTED] ? 1 : 0;
                     sc[k].kinds[JKB_EV_CONTAINED] += in.kinds[JKB_EV_CONTAINED] ? 2 : 0;
+                    /* 従業員は直ちに神奈川県警察に被害を届け出ております */
+                    if (in.kinds[JKB_EV_REPORTED] && authorities_in(c, seg_b, pe, 0)) {
+                        sc[k].kinds[JKB_EV_REPORTED] += 2;
+                        sc[k].report_a = seg_b;
+                        sc[k].report_b = pe;
+                    }
                 }
             }
         }
@@ -2078,6 +2086,8 @@ static void do_timeline(nctx *c)
             if (sc[k].seg_end > rb && (!nx || nx->start >= sc[k].seg_end))
                 rb = sc[k].seg_end;
             uint32_t to = authorities_in(c, ra, rb, 0);
+            if (sc[k].report_b > sc[k].report_a)
+                to |= authorities_in(c, sc[k].report_a, sc[k].report_b, 0);
             if (to) {
                 push_event(c, JKB_EV_REPORTED, d->date, none, to, (uint32_t)d->start, (uint32_t)d->end);
                 /* 報告 to an authority is not a detection */
