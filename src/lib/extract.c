@@ -1900,6 +1900,7 @@ typedef struct dscore {
     uint32_t to;
     uint32_t seg_end; /* where the date's words end */
     uint32_t report_a, report_b; /* undated sentences after it that report */
+    uint32_t occ_pos, det_pos;   /* first occurrence and detection words after it */
 } dscore;
 
 static void score_cues(nctx *c, uint32_t a, uint32_t b, dscore *sc, int weight)
@@ -1981,7 +1982,19 @@ static void do_timeline(nctx *c)
                 sc[k].not_event = 1;
             if (t->value >= JKB_CUE_EV_OCCURRED && t->value <= JKB_CUE_EV_RESTORED)
                 sc[k].kinds[t->value - JKB_CUE_EV_OCCURRED] += (t->flags & JKB_LX_WEAK) ? 1 : 2;
+            if (t->value == JKB_CUE_EV_OCCURRED && !(t->flags & JKB_LX_WEAK) && !sc[k].occ_pos)
+                sc[k].occ_pos = HIT(c, i)->start;
+            if (t->value == JKB_CUE_EV_DETECTED && !sc[k].det_pos)
+                sc[k].det_pos = HIT(c, i)->start;
         }
+        /* 9月6日(金)深夜に改ざんが行われたものと判明: inside a sentence, a
+         * date followed by what happened and then 判明 is when it happened;
+         * the finding belongs to the sentence */
+        if (sc[k].occ_pos && sc[k].det_pos > sc[k].occ_pos && !leading_date(c, d, s))
+            sc[k].kinds[JKB_EV_DETECTED] = 0;
+        /* a period (…の期間中に) is when something went on */
+        if ((d->flags & JKB_DATE_RANGE) && sc[k].kinds[JKB_EV_OCCURRED] == 1)
+            sc[k].kinds[JKB_EV_OCCURRED] = 2;
         /* a label before the date */
         uint32_t lab_a = (uint32_t)d->start > s.a + 30 ? (uint32_t)d->start - 30 : s.a;
         for (size_t i = hit_lower(c, lab_a); i < c->hits.n && HIT(c, i)->start < d->start; i++) {
