@@ -1858,7 +1858,7 @@ static int label_glue(const nctx *c, uint32_t a, uint32_t b)
             i++;
             continue;
         }
-        if (JKB_AT(c->s, b, i, "日") || JKB_AT(c->s, b, i, "は") || JKB_AT(c->s, b, i, "に")) {
+        if (JKB_AT(c->s, b, i, "日") || JKB_AT(c->s, b, i, "は") || JKB_AT(c->s, b, i, "に") || JKB_AT(c->s, b, i, "の")) {
             i += 3;
             continue;
         }
@@ -1891,7 +1891,20 @@ static int leading_date(const nctx *c, const jkb_date_hit *d, range s)
 /* 2022年11月1日の…, 3月5日(火)10時頃の…: the date modifies a noun. */
 static int attributive_date(const nctx *c, const jkb_date_hit *d)
 {
-    return JKB_AT(c->s, c->n, d->end, "の") && !JKB_AT(c->s, c->n, d->end, "のうち");
+    if (JKB_AT(c->s, c->n, d->end, "の") && !JKB_AT(c->s, c->n, d->end, "のうち"))
+        return 1;
+    /* 同日以降, 9時頃から: the start of a period */
+    uint32_t e = (uint32_t)d->end;
+    while (e < c->n && c->s[e] == ' ')
+        e++;
+    if (JKB_AT(c->s, c->n, e, "から") && !(d->flags & JKB_DATE_RANGE)) {
+        /* …から順次ご連絡: the start of the notification, an event */
+        uint32_t f = e + 6;
+        while (f < c->n && (c->s[f] == ' ' || JKB_AT(c->s, c->n, f, "、")))
+            f += c->s[f] == ' ' ? 1 : 3;
+        return !JKB_AT(c->s, c->n, f, "順次") && !JKB_AT(c->s, c->n, f, "個別");
+    }
+    return JKB_AT(c->s, c->n, e, "以降") || JKB_AT(c->s, c->n, e, "以来");
 }
 
 typedef struct dscore {
@@ -1901,6 +1914,7 @@ typedef struct dscore {
     uint32_t seg_end; /* where the date's words end */
     uint32_t report_a, report_b; /* undated sentences after it that report */
     uint32_t occ_pos, det_pos;   /* first occurrence and detection words after it */
+    int nominal_det;             /* …ことが判明 */
 } dscore;
 
 static void score_cues(nctx *c, uint32_t a, uint32_t b, dscore *sc, int weight)
@@ -1957,7 +1971,7 @@ static void do_timeline(nctx *c)
                     dscore in;
                     memset(&in, 0, sizeof in);
                     score_cues(c, seg_b, pe, &in, 1);
-                    sc[k].kinds[JKB_EV_DETECTED] += in.kinds[JKB_EV_DETECTED] ? 1 : 0;
+                    sc[k].kinds[JKB_EV_DETECTED] += in.kinds[JKB_EV_DETECTED] >= 2 ? 1 : 0;
                     sc[k].kinds[JKB_EV_CONTAINED] += in.kinds[JKB_EV_CONTAINED] ? 2 : 0;
                     /* 従業員は直ちに神奈川県警察に被害を届け出ております */
                     if (in.kinds[JKB_EV_REPORTED] && authorities_in(c, seg_b, pe, 0)) {
@@ -1986,11 +2000,17 @@ static void do_timeline(nctx *c)
                 sc[k].occ_pos = HIT(c, i)->start;
             if (t->value == JKB_CUE_EV_DETECTED && !sc[k].det_pos)
                 sc[k].det_pos = HIT(c, i)->start;
+            /* …に感染し、…送信されたことが判明: a finding reported after what
+             * happened on the date */
+            if (t->value == JKB_CUE_EV_DETECTED && HIT(c, i)->start >= 9 &&
+                (JKB_AT(c->s, c->n, HIT(c, i)->start - 9, "ことが") || JKB_AT(c->s, c->n, HIT(c, i)->start - 9, "ことを") ||
+                 JKB_AT(c->s, c->n, HIT(c, i)->start - 9, "ものと")))
+                sc[k].nominal_det = 1;
         }
         /* 9月6日(金)深夜に改ざんが行われたものと判明: inside a sentence, a
          * date followed by what happened and then 判明 is when it happened;
          * the finding belongs to the sentence */
-        if (sc[k].occ_pos && sc[k].det_pos > sc[k].occ_pos && !leading_date(c, d, s))
+        if (sc[k].occ_pos && sc[k].det_pos > sc[k].occ_pos && (!leading_date(c, d, s) || sc[k].nominal_det))
             sc[k].kinds[JKB_EV_DETECTED] = 0;
         /* a period (…の期間中に) is when something went on */
         if ((d->flags & JKB_DATE_RANGE) && sc[k].kinds[JKB_EV_OCCURRED] == 1)
