@@ -319,7 +319,7 @@ static const char *const PERIODS[] = {"上旬", "中旬", "下旬", "初旬", "�
 static const char *const APPROX_WORDS[] = {"頃", "ごろ"};
 /* Parts of a day that name no hour. */
 static const char *const DAY_PARTS[] = {
-    "早朝", "未明", "深夜", "午前中", "夕方", "夕刻", "夜間", "午前", "午後",
+    "早朝", "未明", "深夜", "午前中", "夕方", "夕刻", "夜間", "午前", "午後", "夜", "朝", "昼", "晩",
 };
 #define W_NOON "正午"
 static const char *const WEEKDAYS[] = {"日", "月", "火", "水", "木", "金", "土", "祝", "休"};
