@@ -436,6 +436,33 @@ static uint32_t clause_start(const nctx *c, uint32_t pos)
     return s.a;
 }
 
+/* Is a topic (…は, …も) closed by a denial later in its sentence, with no
+ * contrast (が、, ものの) between? 口座の情報は、別のシステムで管理しており、
+ * 影響はございません. */
+static int topic_denied(const nctx *c, const jkb_hit *h)
+{
+    uint32_t e = h->end;
+    static const char *const skip[] = {"の情報", "情報", "等", "など", "の", "データ"};
+    for (size_t k = 0; k < sizeof skip / sizeof skip[0]; k++) {
+        size_t n = strlen(skip[k]);
+        if (jkb_at(c->s, c->n, e, skip[k], n)) {
+            e += (uint32_t)n;
+            break;
+        }
+    }
+    if (!JKB_AT(c->s, c->n, e, "は") && !JKB_AT(c->s, c->n, e, "も") && !JKB_AT(c->s, c->n, e, "につきまして"))
+        return 0;
+    range s = sent_of(c, h->start);
+    for (uint32_t i = e; i + 3 <= s.b; i++)
+        if (JKB_AT(c->s, s.b, i, "が、") || JKB_AT(c->s, s.b, i, "ものの") || JKB_AT(c->s, s.b, i, "けれど") ||
+            JKB_AT(c->s, s.b, i, "一方"))
+            return 0;
+        else if (((unsigned char)c->s[i] & 0xC0) != 0x80) {
+            /* a denial in the rest of the sentence */
+        }
+    return cue_in(c, JKB_CUE_NEG, e, s.b, 0) >= 0;
+}
+
 /* Mark every hit in the clause before a denial as negated. */
 static void apply_negation(nctx *c)
 {
@@ -446,6 +473,11 @@ static void apply_negation(nctx *c)
         for (size_t j = hit_lower(c, cs); j < i; j++)
             if (HIT(c, j)->end <= HIT(c, i)->start + 3)
                 HFLAGS(c, j) |= HF_NEG;
+    }
+    for (size_t j = 0; j < c->hits.n; j++) {
+        const jkb_term *t = term_of(c, j);
+        if (t->field == JKB_LF_DATA_CLASS && !(HFLAGS(c, j) & HF_NEG) && topic_denied(c, HIT(c, j)))
+            HFLAGS(c, j) |= HF_NEG;
     }
 }
 
@@ -1244,9 +1276,13 @@ static int data_heading(const nctx *c, range r)
 {
     if (cue_in(c, JKB_CUE_DATA_HEAD, r.a, r.b, 1) >= 0)
         return 1;
-    if (cue_in(c, JKB_CUE_DATA_WORD, r.a, r.b, 0) >= 0 && cue_in(c, JKB_CUE_TITLE_END, r.a, r.b, 0) < 0 &&
-        cue_in(c, JKB_CUE_NOT_LEAK, r.a, r.b, 0) < 0)
-        return 1;
+    /* …された情報, …個人情報, …データ: the heading ends with what was held */
+    long dw = cue_in(c, JKB_CUE_DATA_WORD, r.a, r.b, 0);
+    if (dw >= 0 && cue_in(c, JKB_CUE_TITLE_END, r.a, r.b, 0) < 0 && cue_in(c, JKB_CUE_NOT_LEAK, r.a, r.b, 0) < 0) {
+        for (size_t i = (size_t)dw; i < c->hits.n && HIT(c, i)->start < r.b; i++)
+            if (is_cue(c, i, JKB_CUE_DATA_WORD) && HIT(c, i)->end == r.b)
+                return 1;
+    }
     for (uint32_t i = r.a; i + 6 <= r.b; i++)
         if (JKB_AT(c->s, r.b, i, "対象"))
             return 1;
