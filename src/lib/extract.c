@@ -397,7 +397,8 @@ static void suppress_quotes(nctx *c)
             j++;
         if (!JKB_AT(c->s, c->n, j, "」"))
             continue;
-        if (JKB_AT(c->s, c->n, j + 3, "と") || JKB_AT(c->s, c->n, j + 3, "など")) {
+        /* 「…」との連絡, 「…」など, 「…」にてお知らせ (an earlier notice's title) */
+        if (JKB_AT(c->s, c->n, j + 3, "と") || JKB_AT(c->s, c->n, j + 3, "など") || JKB_AT(c->s, c->n, j + 3, "にて")) {
             for (size_t k = hit_lower(c, i); k < c->hits.n && HIT(c, k)->start < j; k++) {
                 const jkb_term *t = term_of(c, k);
                 int quoted = t->field == JKB_LF_CATEGORY || t->field == JKB_LF_VECTOR || t->field == JKB_LF_MEASURE ||
