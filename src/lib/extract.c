@@ -2103,8 +2103,23 @@ static void do_timeline(nctx *c)
     for (size_t k = 0; k < nd; k++) {
         const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
         int *kinds = sc[k].kinds;
-        if (sc[k].not_event || !d->date.y || !d->date.d || (d->flags & JKB_DATE_YEAR_ONLY))
+        if (!d->date.y || !d->date.d || (d->flags & JKB_DATE_YEAR_ONLY))
             continue;
+        /* 調査を開始, 報告書を受領: not an event, unless the same clause names
+         * one (同日、…切り離し、…調査を開始) */
+        if (sc[k].not_event) {
+            int strong = 0;
+            for (int ev = 0; ev < JKB_EV__COUNT; ev++)
+                strong |= kinds[ev] >= 2 && ev != JKB_EV_DETECTED && ev != JKB_EV_PUBLISHED;
+            if (!strong)
+                continue;
+            kinds[JKB_EV_DETECTED] = 0;
+        }
+        /* 2023年10月12日にお知らせいたしました…: the date of an earlier notice */
+        if (kinds[JKB_EV_PUBLISHED] >= 2)
+            for (int ev = 0; ev < JKB_EV__COUNT; ev++)
+                if (ev != JKB_EV_PUBLISHED)
+                    kinds[ev] = 0;
         if (in_header(c, (uint32_t)d->start))
             continue;
         range ln = line_of(c, (uint32_t)d->start);
