@@ -1071,7 +1071,7 @@ static void scan_dates_counts(nctx *c)
             if (used) {
                 /* 同日 refers to the narrative's last date, not to a date
                  * that only qualified a noun (…2022年11月1日のリニューアル時) */
-                if (JKB_AT(c->s, c->n, h.end, "の") && prev_last.y)
+                if (JKB_AT(c->s, c->n, h.end, "の") && !JKB_AT(c->s, c->n, h.end, "の間") && prev_last.y)
                     dc.last = prev_last;
                 jkb_date_hit *p = jkb_vec_push(&c->dates);
                 if (!p) {
@@ -1941,7 +1941,7 @@ static int attributive_date(const nctx *c, const jkb_date_hit *d)
             f += c->s[f] == ' ' ? 1 : 3;
         return !JKB_AT(c->s, c->n, f, "順次") && !JKB_AT(c->s, c->n, f, "個別");
     }
-    return JKB_AT(c->s, c->n, e, "以降") || JKB_AT(c->s, c->n, e, "以来");
+    return JKB_AT(c->s, c->n, e, "以降") || JKB_AT(c->s, c->n, e, "以来") || JKB_AT(c->s, c->n, e, "より");
 }
 
 typedef struct dscore {
@@ -2061,7 +2061,7 @@ static void do_timeline(nctx *c)
             if (!label_glue(c, HIT(c, i)->end, (uint32_t)d->start))
                 continue;
             if (t->value == JKB_CUE_NOT_EVENT && !(t->flags & JKB_LX_WEAK))
-                sc[k].not_event = 1;
+                sc[k].not_event = 2; /* 開設日の2021年10月1日: the label decides */
             if (t->value >= JKB_CUE_EV_OCCURRED && t->value <= JKB_CUE_EV_RESTORED)
                 sc[k].kinds[t->value - JKB_CUE_EV_OCCURRED] += 3;
         }
@@ -2107,6 +2107,8 @@ static void do_timeline(nctx *c)
             continue;
         /* 調査を開始, 報告書を受領: not an event, unless the same clause names
          * one (同日、…切り離し、…調査を開始) */
+        if (sc[k].not_event == 2)
+            continue;
         if (sc[k].not_event) {
             int strong = 0;
             for (int ev = 0; ev < JKB_EV__COUNT; ev++)
@@ -2122,9 +2124,22 @@ static void do_timeline(nctx *c)
                     kinds[ev] = 0;
         if (in_header(c, (uint32_t)d->start))
             continue;
-        range ln = line_of(c, (uint32_t)d->start);
-        if (is_date_line(c, ln, NULL))
-            continue; /* the notice's own date line */
+        /* the notice's own date line, at the top or the bottom; a date line
+         * under a heading (1 発生日時) is an event */
+        size_t dli = find_range(&c->lines, (uint32_t)d->start);
+        range ln = JKB_VEC_AT(&c->lines, range, dli);
+        if (is_date_line(c, ln, NULL)) {
+            int under_heading = 0;
+            for (size_t b = dli; b-- > 0;) {
+                range pl = trim(c, JKB_VEC_AT(&c->lines, range, b));
+                if (pl.a >= pl.b)
+                    continue;
+                under_heading = section_heading(c, pl) && cue_in(c, JKB_CUE_TITLE_END, pl.a, pl.b, 0) < 0;
+                break;
+            }
+            if (!under_heading)
+                continue;
+        }
         /* a future date (a plan, a deadline) is not an event */
         if (c->rec.published.y && jkb_date_cmp(d->date, c->rec.published) > 0)
             continue;
