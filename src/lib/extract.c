@@ -1426,6 +1426,11 @@ static void do_leak_status(nctx *c)
      * it, unless the notice denies it */
     if ((c->rec.categories & (1u << JKB_CAT_INSIDER_MISUSE)) && best != JKB_LEAK_NONE)
         best = JKB_LEAK_CONFIRMED;
+    /* an entry about a gang's claim: the victim has said nothing */
+    if (c->is_claim || c->is_list) {
+        best = JKB_LEAK_UNKNOWN;
+        why = NULL;
+    }
     c->rec.leak_status = best;
     if (why)
         add_ev(c, JKB_F_LEAK_STATUS, best, why->start, why->end);
@@ -1814,8 +1819,23 @@ static void do_measures(nctx *c)
     }
 }
 
+static int sent_has_measure(const nctx *c, range s, uint32_t mask)
+{
+    for (size_t i = hit_lower(c, s.a); i < c->hits.n && HIT(c, i)->start < s.b; i++) {
+        const jkb_term *t = term_of(c, i);
+        if (t->field == JKB_LF_MEASURE && (mask & (1u << t->value)) && !(HFLAGS(c, i) & (HF_DEAD | HF_NEG)) &&
+            !(t->flags & JKB_LX_WEAK))
+            return 1;
+    }
+    return 0;
+}
+
 static void do_vectors(nctx *c)
 {
+    /* a gang's usual methods, told in an entry about its claim, are no
+     * route of this incident */
+    if (c->is_claim || c->is_list)
+        return;
     uint32_t cats = c->rec.categories;
     for (size_t i = 0; i < c->hits.n; i++) {
         const jkb_term *t = term_of(c, i);
@@ -1825,16 +1845,32 @@ static void do_vectors(nctx *c)
         range s = sent_of(c, h->start);
         if (cue_in(c, JKB_CUE_ADVICE, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_PLAN, s.a, s.b, 0) >= 0)
             continue;
+        /* a route named in a countermeasure (VPN経由の接続に多要素認証を導入) */
+        if (sent_has_measure(c, s, (1u << JKB_MEAS_MFA) | (1u << JKB_MEAS_WAF) | (1u << JKB_MEAS_TRAINING) |
+                                       (1u << JKB_MEAS_MONITORING)))
+            continue;
         if (t->flags & JKB_LX_WEAK) {
             int ok = 0;
-            if (t->value == JKB_VEC_CONTRACTOR)
+            if (t->value == JKB_VEC_CONTRACTOR) {
                 /* the incident came through or happened at the contractor,
-                 * not a contractor that reported it (委託先より…報告) */
-                ok = cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0 && !JKB_AT(c->s, c->n, h->end, "より") &&
-                     !JKB_AT(c->s, c->n, h->end, "から");
+                 * not a contractor that reported it (委託先(以下…)より),
+                 * received a misdirected mail (…事業者に送付) or was
+                 * impersonated (委託先を装った) */
+                uint32_t e = h->end;
+                if (e < c->n && c->s[e] == '(') {
+                    uint32_t q = e;
+                    while (q < c->n && q - e < 60 && c->s[q] != ')')
+                        q++;
+                    if (q < c->n && c->s[q] == ')')
+                        e = q + 1;
+                }
+                ok = cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0 && !JKB_AT(c->s, c->n, e, "より") &&
+                     !JKB_AT(c->s, c->n, e, "から") && !JKB_AT(c->s, c->n, e, "に") && !JKB_AT(c->s, c->n, e, "へ") &&
+                     !JKB_AT(c->s, c->n, e, "を装");
+            }
             else if (t->value == JKB_VEC_PHISHING_MAIL)
                 ok = (cats & ((1u << JKB_CAT_PHISHING) | (1u << JKB_CAT_ACCOUNT_COMPROMISE) | (1u << JKB_CAT_MALWARE))) != 0 &&
-                     cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0;
+                     cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0 && cue_in(c, JKB_CUE_INBOUND, s.a, s.b, 0) >= 0;
             else if (t->value == JKB_VEC_WEB_VULN)
                 /* a hole in a site, a system or its software */
                 ok = (cats & ((1u << JKB_CAT_UNAUTHORIZED_ACCESS) | (1u << JKB_CAT_CARD_SKIMMING))) != 0 &&

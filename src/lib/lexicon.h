@@ -60,6 +60,7 @@ typedef enum jkb_lex_field {
     X(TARGET)       /* 対象, 該当: the people a notice is about */                                   \
     X(STAFF)        /* 従業員, 職員: a count right after these counts staff, not victims */        \
     X(RECIPIENTS)   /* 宛先約4,500件: a count of addressees, not of victims */                     \
+    X(INBOUND)      /* 受信, リンク, 開いた: a message that came in (a lure, not spam sent out) */ \
     X(ACTOR_CTX)    /* ランサムウェア, グループ, 攻撃者: an actor name counts only beside these */
 
 typedef enum jkb_cue {
