@@ -1295,9 +1295,9 @@ static int data_heading(const nctx *c, range r)
 static int in_data_region(const nctx *c, uint32_t pos)
 {
     size_t li = find_range(&c->lines, pos);
-    range here = JKB_VEC_AT(&c->lines, range, li);
-    if (section_heading(c, here))
-        return data_heading(c, trim(c, here));
+    range here = trim(c, JKB_VEC_AT(&c->lines, range, li));
+    if (section_heading(c, here) && (c->s[here.a] != '(' || data_heading(c, here)))
+        return data_heading(c, here);
     for (size_t k = li, steps = 0; k-- > 0 && steps < 14; steps++) {
         range r = trim(c, JKB_VEC_AT(&c->lines, range, k));
         if (r.a >= r.b)
@@ -1864,13 +1864,17 @@ static void do_vectors(nctx *c)
                     if (q < c->n && c->s[q] == ')')
                         e = q + 1;
                 }
-                ok = cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0 && !JKB_AT(c->s, c->n, e, "より") &&
+                /* (以下、委託先): a name being defined, not a route */
+                int defined = h->start >= 9 && JKB_AT(c->s, c->n, h->start - 9, "以下、");
+                ok = !defined && cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0 && !JKB_AT(c->s, c->n, e, "より") &&
                      !JKB_AT(c->s, c->n, e, "から") && !JKB_AT(c->s, c->n, e, "に") && !JKB_AT(c->s, c->n, e, "へ") &&
                      !JKB_AT(c->s, c->n, e, "を装");
             }
             else if (t->value == JKB_VEC_PHISHING_MAIL)
                 ok = (cats & ((1u << JKB_CAT_PHISHING) | (1u << JKB_CAT_ACCOUNT_COMPROMISE) | (1u << JKB_CAT_MALWARE))) != 0 &&
-                     cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0 && cue_in(c, JKB_CUE_INBOUND, s.a, s.b, 0) >= 0;
+                     cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0 &&
+                     (cue_in(c, JKB_CUE_INBOUND, s.a, s.b, 0) >= 0 ||
+                      (cats & ((1u << JKB_CAT_ACCOUNT_COMPROMISE) | (1u << JKB_CAT_MALWARE))) == 0);
             else if (t->value == JKB_VEC_WEB_VULN)
                 /* a hole in a site, a system or its software */
                 ok = (cats & ((1u << JKB_CAT_UNAUTHORIZED_ACCESS) | (1u << JKB_CAT_CARD_SKIMMING))) != 0 &&
