@@ -464,6 +464,22 @@ static int topic_denied(const nctx *c, const jkb_hit *h)
     return cue_in(c, JKB_CUE_NEG, e, s.b, 0) >= 0;
 }
 
+/* Where the clause that holds pos ends: the sentence end or a 、 after a
+ * verb form. */
+static uint32_t clause_end(const nctx *c, uint32_t pos)
+{
+    range s = sent_of(c, pos);
+    for (uint32_t i = pos; i + 3 <= s.b; i++) {
+        if (JKB_AT(c->s, c->n, i, "、") && i >= 3) {
+            uint32_t q = (uint32_t)prev_char(c->s, i);
+            if (is_hira_at(c->s, q) && !JKB_AT(c->s, c->n, q, "や") && !JKB_AT(c->s, c->n, q, "と") &&
+                !JKB_AT(c->s, c->n, q, "か") && !JKB_AT(c->s, c->n, q, "も") && !JKB_AT(c->s, c->n, q, "の"))
+                return i;
+        }
+    }
+    return s.b;
+}
+
 /* Mark every hit in the clause before a denial as negated. */
 static void apply_negation(nctx *c)
 {
@@ -847,11 +863,12 @@ static void header_plain(nctx *c)
                     !JKB_AT(c->s, c->n, r0.b - 3, "位") && !JKB_AT(c->s, c->n, r0.b - 3, "様") && !title_line(c, r0))
                     c->title.a = r0.a;
             }
-            /* … or the line below */
+            /* … or the line below (or a subtitle in parentheses) */
             if (li + 1 < nl) {
                 range r2 = trim(c, JKB_VEC_AT(&c->lines, range, li + 1));
+                int paren = r2.b > r2.a + 2 && c->s[r2.a] == '(' && c->s[r2.b - 1] == ')';
                 if (r2.b > r2.a && r2.b - r2.a < 120 && !is_date_line(c, r2, NULL) &&
-                    !(r2.b - r2.a > 3 && JKB_AT(c->s, c->n, r2.b - 3, "。")) && title_line(c, r2) &&
+                    !(r2.b - r2.a > 3 && JKB_AT(c->s, c->n, r2.b - 3, "。")) && (title_line(c, r2) || paren) &&
                     org_line(c, r2, &name) < 0) {
                     c->title.b = r2.b;
                     li++;
@@ -1803,7 +1820,9 @@ static void do_measures(nctx *c)
         if (in_header(c, h->start) || (h->start >= c->title.a && h->end <= c->title.b))
             continue;
         range s = sent_of(c, h->start);
-        if (cue_in(c, JKB_CUE_ADVICE, s.a, s.b, 0) >= 0)
+        /* advice to readers in the same clause (…変更してください), not in a
+         * later one (…を無効化し、再設定をお願いしております) */
+        if (cue_in(c, JKB_CUE_ADVICE, clause_start(c, h->start), clause_end(c, h->end), 0) >= 0)
             continue;
         /* a control in place long before the incident does not count */
         int old = 0;
@@ -2079,7 +2098,8 @@ static void do_timeline(nctx *c)
                 sc[k].det_pos = HIT(c, i)->start;
             /* …に感染し、…送信されたことが判明: a finding reported after what
              * happened on the date */
-            if (t->value == JKB_CUE_EV_DETECTED && HIT(c, i)->start >= 9 &&
+            if (t->value == JKB_CUE_EV_DETECTED && HIT(c, i)->start >= 9 && sc[k].occ_pos &&
+                sc[k].occ_pos < clause_start(c, HIT(c, i)->start) &&
                 (JKB_AT(c->s, c->n, HIT(c, i)->start - 9, "ことが") || JKB_AT(c->s, c->n, HIT(c, i)->start - 9, "ことを") ||
                  JKB_AT(c->s, c->n, HIT(c, i)->start - 9, "ものと")))
                 sc[k].nominal_det = 1;
