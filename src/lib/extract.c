@@ -1968,6 +1968,15 @@ static int label_glue(const nctx *c, uint32_t a, uint32_t b)
 static int leading_date(const nctx *c, const jkb_date_hit *d, range s)
 {
     uint32_t i = s.a;
+    /* a few words of setting with no cue of their own (年明けの1月6日) */
+    if (d->start - s.a <= 18 && hit_lower(c, s.a) >= hit_lower(c, (uint32_t)d->start)) {
+        int words = 0;
+        for (uint32_t q = s.a; q < d->start; q++)
+            if (JKB_AT(c->s, c->n, q, "、") || JKB_AT(c->s, c->n, q, "。"))
+                words = -100;
+        if (words == 0)
+            return 1;
+    }
     while (i < d->start) {
         unsigned char ch = (unsigned char)c->s[i];
         if (ch == ' ' || ch == '\t' || ch == '(' || ch == ')' || jkb_is_digit(ch) || ch == '.') {
