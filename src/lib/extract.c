@@ -57,6 +57,11 @@ typedef struct nctx {
 
 enum { HF_DEAD = 1, HF_NEG = 2 };
 
+/* Bounds on what one record holds, so that hostile input cannot make the
+ * work or the output grow faster than the text. */
+#define JKB_MAX_EVENTS 200
+#define JKB_MAX_LIST 64
+
 #define HIT(c, i) (&JKB_VEC_AT(&(c)->hits, jkb_hit, i))
 #define HFLAGS(c, i) (JKB_VEC_AT(&(c)->flags, uint8_t, i))
 
@@ -261,6 +266,30 @@ static jkb_strv doc_str(nctx *c, uint32_t a, uint32_t b)
 
 static int is_space(char ch) { return ch == ' ' || ch == '\t'; }
 
+/* A title printed over two lines is one title: drop the line break and the
+ * spaces around it (in place; the string is the arena's). */
+static jkb_strv one_line(nctx *c, jkb_strv v)
+{
+    (void)c;
+    if (!v.s)
+        return v;
+    char *p = (char *)v.s;
+    size_t o = 0;
+    for (size_t i = 0; i < v.len; i++) {
+        if (p[i] == '\n' || p[i] == '\r') {
+            while (o > 0 && (p[o - 1] == ' ' || p[o - 1] == '\t'))
+                o--;
+            while (i + 1 < v.len && (p[i + 1] == ' ' || p[i + 1] == '\t'))
+                i++;
+            continue;
+        }
+        p[o++] = p[i];
+    }
+    p[o] = 0;
+    v.len = o;
+    return v;
+}
+
 static range trim(const nctx *c, range r)
 {
     while (r.a < r.b && is_space(c->s[r.a]))
@@ -287,16 +316,23 @@ static void build_lines(nctx *c)
             a = i + 1;
         }
     }
-    /* sentences: split at 。 and line ends */
+    /* sentences: split at 。 and line ends; a run-on text is cut at a 、
+     * after 1 KB (or anywhere after 2 KB), so that the work per sentence
+     * stays bounded whatever the input */
     a = 0;
     for (uint32_t i = 0; i <= c->n;) {
         int end = 0;
         uint32_t next = i + 1;
         if (i == c->n || c->s[i] == '\n')
             end = 1;
-        else if (JKB_AT(c->s, c->n, i, "。")) {
+        else if (JKB_AT(c->s, c->n, i, "。") || (i - a > 1024 && JKB_AT(c->s, c->n, i, "、"))) {
             end = 1;
             next = i + 3;
+        } else if (i - a > 2048 && ((unsigned char)c->s[i] & 0xC0) != 0x80) {
+            end = 1;
+            next = i;
+            if (next == a)
+                next = i + 1;
         }
         if (end) {
             range *r = jkb_vec_push(&c->sents);
@@ -503,7 +539,7 @@ static void apply_negation(nctx *c)
 static int is_date_line(nctx *c, range r, jkb_date *out)
 {
     r = trim(c, r);
-    if (r.a >= r.b)
+    if (r.a >= r.b || r.b - r.a > 120)
         return 0;
     jkb_date_ctx dc;
     memset(&dc, 0, sizeof dc);
@@ -891,6 +927,8 @@ static void header_plain(nctx *c)
                 break;
             if (JKB_AT(c->s, c->n, r.b - 3, "位") || JKB_AT(c->s, c->n, r.b - 3, "様"))
                 continue;
+            if (r.b - r.a > 300) /* a run-on paragraph is no title */
+                break;
             c->title = r;
             break;
         }
@@ -1325,14 +1363,41 @@ static int in_data_region(const nctx *c, uint32_t pos)
                 continue;
             return data_heading(c, r);
         }
-        /* a sentence that introduces the list (漏えいした情報は以下のとおりです。) */
-        if (cue_in(c, JKB_CUE_DATA_HEAD, r.a, r.b, 1) >= 0)
-            return 1;
         /* a long paragraph between: not a list any more */
         if (r.b - r.a > 200)
             return 0;
+        /* a sentence that introduces the list (漏えいした情報は以下のとおりです。) */
+        if (cue_in(c, JKB_CUE_DATA_HEAD, r.a, r.b, 1) >= 0)
+            return 1;
     }
     return 0;
+}
+
+/* first count / date starting at or after a (both are in text order) */
+static size_t count_lower(const nctx *c, uint32_t a)
+{
+    size_t lo = 0, hi = c->counts.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (JKB_VEC_AT(&c->counts, jkb_count, mid).start < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static size_t date_lower(const nctx *c, uint32_t a)
+{
+    size_t lo = 0, hi = c->dates.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (JKB_VEC_AT(&c->dates, jkb_date_hit, mid).start < a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 static int data_context(const nctx *c, uint32_t pos)
@@ -1351,15 +1416,15 @@ static int data_context(const nctx *c, uint32_t pos)
         return 1;
     /* a line listing data with a count (氏名、住所…:2,934名様分) */
     range ln = line_of(c, pos);
-    for (size_t k = 0; k < c->counts.n; k++) {
-        const jkb_count *ct = &JKB_VEC_AT(&c->counts, jkb_count, k);
-        if (ct->start >= ln.a && ct->end <= ln.b && (ct->unit == JKB_UNIT_PEOPLE || ct->unit == JKB_UNIT_RECORDS))
-            return 1;
+    if (ln.b - ln.a <= 400) {
+        for (size_t k = count_lower(c, ln.a); k < c->counts.n; k++) {
+            const jkb_count *ct = &JKB_VEC_AT(&c->counts, jkb_count, k);
+            if (ct->start >= ln.b)
+                break;
+            if (ct->end <= ln.b && (ct->unit == JKB_UNIT_PEOPLE || ct->unit == JKB_UNIT_RECORDS))
+                return 1;
+        }
     }
-    /* 含まれ / 記載 */
-    for (size_t i = hit_lower(c, s.a); i < c->hits.n && HIT(c, i)->start < s.b; i++)
-        if (is_cue(c, i, JKB_CUE_DATA_HEAD))
-            return 1;
     return 0;
 }
 
@@ -1535,7 +1600,9 @@ static void do_affected(nctx *c)
         range ln = line_of(c, (uint32_t)ct->start);
         if (cue_in(c, JKB_CUE_NOT_PEOPLE, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_INVESTIGATING, s.a, s.b, 0) >= 0)
             continue;
-        long tot = cue_in(c, JKB_CUE_TOTAL, ln.a, (uint32_t)ct->start, 0);
+        /* 合計 / 小計 before the count on its line (a label is short) */
+        uint32_t la = (uint32_t)ct->start > ln.a + 120 ? (uint32_t)ct->start - 120 : ln.a;
+        long tot = cue_in(c, JKB_CUE_TOTAL, la, (uint32_t)ct->start, 0);
         /* the total line of a list needs no words of its own */
         if (tot < 0 && !count_context(c, (uint32_t)ct->start))
             continue;
@@ -1549,7 +1616,7 @@ static void do_affected(nctx *c)
         if (rc >= 0 && ct->start - HIT(c, rc)->end <= 3)
             continue;
         int score = 0;
-        long sub = cue_in(c, JKB_CUE_SUBTOTAL, ln.a, (uint32_t)ct->start, 0);
+        long sub = cue_in(c, JKB_CUE_SUBTOTAL, la, (uint32_t)ct->start, 0);
         if (tot >= 0 && !(term_of(c, tot)->flags & JKB_LX_WEAK)) {
             score += 100;
             totals++;
@@ -1582,6 +1649,8 @@ static void do_affected(nctx *c)
 
 static jkb_strv *push_str(nctx *c, jkb_vec *v, jkb_vec *src, const char *s, size_t n, uint32_t a, uint32_t b)
 {
+    if (v->n >= JKB_MAX_LIST)
+        return NULL;
     for (size_t k = 0; k < v->n; k++) {
         jkb_strv *x = &JKB_VEC_AT(v, jkb_strv, k);
         if (x->len == n && strncmp(x->s, s, n) == 0)
@@ -1826,9 +1895,11 @@ static void do_measures(nctx *c)
             continue;
         /* a control in place long before the incident does not count */
         int old = 0;
-        for (size_t k = 0; k < c->dates.n; k++) {
+        for (size_t k = date_lower(c, s.a); k < c->dates.n; k++) {
             const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
-            if (d->start >= s.a && d->end <= s.b && d->date.y && c->rec.published.y && d->date.y < c->rec.published.y - 1)
+            if (d->start >= s.b)
+                break;
+            if (d->end <= s.b && d->date.y && c->rec.published.y && d->date.y < c->rec.published.y - 1)
                 old = 1;
         }
         if (old)
@@ -1929,6 +2000,9 @@ static void push_event(nctx *c, int kind, jkb_date d, jkb_date end, uint32_t to,
             return;
         }
     }
+    /* a notice tells tens of events; thousands are a broken input */
+    if (c->events.n >= JKB_MAX_EVENTS)
+        return;
     jkb_event *e = jkb_vec_push(&c->events);
     range *r = jkb_vec_push(&c->event_src);
     if (!e || !r) {
@@ -2056,7 +2130,7 @@ static void do_timeline(nctx *c)
             int rest_blank = 1;
             for (uint32_t q = (uint32_t)d->end; q < ln.b; q++)
                 if (!is_space(c->s[q]))
-                    rest_blank = 0;
+                    rest_blank = 0, q = ln.b;
             if (rest_blank) {
                 size_t li = find_range(&c->lines, (uint32_t)d->start);
                 if (li + 1 < c->lines.n) {
@@ -2067,7 +2141,7 @@ static void do_timeline(nctx *c)
             } else {
                 /* the undated sentences after it in the same paragraph tell
                  * what else happened that day (…置き忘れました。降車直後に気付き) */
-                uint32_t pe = ln.b;
+                uint32_t pe = ln.b < seg_b + 600 ? ln.b : seg_b + 600;
                 if (nx && nx->start < pe) {
                     range ns = sent_of(c, (uint32_t)nx->start);
                     pe = ns.a;
@@ -2223,8 +2297,8 @@ static void do_timeline(nctx *c)
                 range h = trim(c, JKB_VEC_AT(&c->lines, range, li - back));
                 if (h.a >= h.b)
                     continue;
-                if (JKB_AT(c->s, c->n, h.a, "《") || JKB_AT(c->s, c->n, h.a, "【") || JKB_AT(c->s, c->n, h.a, "<") ||
-                    JKB_AT(c->s, c->n, h.a, "■") || section_heading(c, h)) {
+                if (h.b - h.a <= 200 && (JKB_AT(c->s, c->n, h.a, "《") || JKB_AT(c->s, c->n, h.a, "【") ||
+                                         JKB_AT(c->s, c->n, h.a, "<") || JKB_AT(c->s, c->n, h.a, "■") || section_heading(c, h))) {
                     dscore hs;
                     memset(&hs, 0, sizeof hs);
                     score_cues(c, h.a, h.b, &hs, 1);
@@ -2401,7 +2475,7 @@ static jkb_status extract_one(nctx *c, size_t a, size_t b)
     if (c->rc)
         return c->rc;
     if (c->title.b > c->title.a) {
-        c->rec.title = doc_str(c, c->title.a, c->title.b);
+        c->rec.title = one_line(c, doc_str(c, c->title.a, c->title.b));
         add_ev(c, JKB_F_TITLE, 0, c->title.a, c->title.b);
     }
     do_org(c);

@@ -142,7 +142,7 @@ jkb_status jkb_norm_run(jkb_norm *n, const char *doc, size_t start, size_t end)
 {
     /* NFKC never grows a run by more than 18x (utf8proc's bound); we only
      * use it on small runs, so reserve 2x + room and grow when needed. */
-    jkb_status rc = grow(n, (end - start) * 2 + 64);
+    jkb_status rc = grow(n, (end - start) + (end - start) / 16 + 64);
     if (rc)
         return rc;
     size_t o = 0, i = start;
