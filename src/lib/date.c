@@ -167,6 +167,9 @@ static int is_alnum_ascii(unsigned char c)
 /* Length of w if the text at p starts with it, else 0. */
 static size_t lit(const env *e, size_t p, const char *w)
 {
+    /* the first byte rejects almost every word without measuring it */
+    if (p >= e->lim || e->s[p] != w[0])
+        return 0;
     size_t n = strlen(w);
     if (p > e->lim || e->lim - p < n)
         return 0;

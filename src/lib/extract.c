@@ -34,6 +34,8 @@ typedef struct nctx {
     size_t n;
     jkb_vec hits;  /* jkb_hit */
     jkb_vec flags; /* uint8_t per hit */
+    jkb_vec cue_mask; /* uint64_t per sentence: the cues of its live hits */
+    int masks_ready;
     jkb_vec lines; /* range */
     jkb_vec sents; /* range */
     jkb_vec dates; /* jkb_date_hit */
@@ -67,10 +69,10 @@ enum { HF_DEAD = 1, HF_NEG = 2 };
 
 static const jkb_term *term_of(const nctx *c, size_t i) { return jkb_lexicon_term(c->lx, HIT(c, i)->term); }
 
-static int is_cue(const nctx *c, size_t i, int cue)
+static inline int is_cue(const nctx *c, size_t i, int cue)
 {
-    const jkb_term *t = term_of(c, i);
-    return t->field == JKB_LF_CUE && t->value == cue;
+    const jkb_hit *h = HIT(c, i);
+    return h->field == JKB_LF_CUE && h->value == cue;
 }
 
 /* ---------------------------------------------------------------- engine */
@@ -214,8 +216,20 @@ static size_t hit_lower(const nctx *c, uint32_t a)
 
 /* Index of the first live cue hit inside [a, b), or -1. With skip_neg,
  * negated hits do not count. */
+static size_t find_range(const jkb_vec *v, uint32_t pos);
+
 static long cue_in(const nctx *c, int cue, uint32_t a, uint32_t b, int skip_neg)
 {
+    /* most questions are about one sentence: its cue mask answers "no" */
+    if (c->masks_ready && c->sents.n) {
+        size_t si = find_range(&c->sents, a);
+        const range *sr = &JKB_VEC_AT(&c->sents, range, si);
+        if (a >= sr->a && b <= sr->b) {
+            uint64_t m = JKB_VEC_AT(&c->cue_mask, uint64_t, si);
+            if (!(m & ((uint64_t)1 << cue)))
+                return -1;
+        }
+    }
     for (size_t i = hit_lower(c, a); i < c->hits.n && HIT(c, i)->start < b; i++) {
         if (HFLAGS(c, i) & HF_DEAD)
             continue;
@@ -304,17 +318,19 @@ static range trim(const nctx *c, range r)
 static void build_lines(nctx *c)
 {
     uint32_t a = 0;
-    for (uint32_t i = 0; i <= c->n; i++) {
-        if (i == c->n || c->s[i] == '\n') {
-            range *r = jkb_vec_push(&c->lines);
-            if (!r) {
-                c->rc = JKB_ENOMEM;
-                return;
-            }
-            r->a = a;
-            r->b = i;
-            a = i + 1;
+    for (;;) {
+        const char *nl = a < c->n ? memchr(c->s + a, '\n', c->n - a) : NULL;
+        uint32_t i = nl ? (uint32_t)(nl - c->s) : (uint32_t)c->n;
+        range *r = jkb_vec_push(&c->lines);
+        if (!r) {
+            c->rc = JKB_ENOMEM;
+            return;
         }
+        r->a = a;
+        r->b = i;
+        if (!nl)
+            break;
+        a = i + 1;
     }
     /* sentences: split at 。 and line ends; a run-on text is cut at a 、
      * after 1 KB (or anywhere after 2 KB), so that the work per sentence
@@ -323,7 +339,17 @@ static void build_lines(nctx *c)
     for (uint32_t i = 0; i <= c->n;) {
         int end = 0;
         uint32_t next = i + 1;
-        if (i == c->n || c->s[i] == '\n')
+        unsigned char ch = i < c->n ? (unsigned char)c->s[i] : 0;
+        /* only a line end or an E3 lead byte (。 、) can end a sentence early:
+         * skip to the next of either */
+        if (i < c->n && ch != '\n' && ch != 0xE3 && i - a <= 2048) {
+            uint32_t lim = a + 2049 < c->n ? a + 2049 : (uint32_t)c->n;
+            const char *p1 = memchr(c->s + i, 0xE3, lim - i);
+            const char *p2 = memchr(c->s + i, '\n', (p1 ? (uint32_t)(p1 - c->s) : lim) - i);
+            i = p2 ? (uint32_t)(p2 - c->s) : p1 ? (uint32_t)(p1 - c->s) : lim;
+            continue;
+        }
+        if (i == c->n || ch == '\n')
             end = 1;
         else if (JKB_AT(c->s, c->n, i, "。") || (i - a > 1024 && JKB_AT(c->s, c->n, i, "、"))) {
             end = 1;
@@ -426,6 +452,10 @@ static void suppress_overlaps(nctx *c)
 static void suppress_quotes(nctx *c)
 {
     for (uint32_t i = 0; i + 3 <= c->n; i++) {
+        const char *q = memchr(c->s + i, 0xE3, c->n - i);
+        if (!q)
+            break;
+        i = (uint32_t)(q - c->s);
         if (!JKB_AT(c->s, c->n, i, "「"))
             continue;
         uint32_t j = i + 3;
@@ -532,6 +562,32 @@ static void apply_negation(nctx *c)
         if (t->field == JKB_LF_DATA_CLASS && !(HFLAGS(c, j) & HF_NEG) && topic_denied(c, HIT(c, j)))
             HFLAGS(c, j) |= HF_NEG;
     }
+}
+
+/* The cues of each sentence's live hits, so that asking whether a sentence
+ * holds a cue costs one load. */
+static void build_cue_masks(nctx *c)
+{
+    c->cue_mask.n = 0;
+    for (size_t k = 0; k < c->sents.n; k++) {
+        uint64_t *m = jkb_vec_push(&c->cue_mask);
+        if (!m) {
+            c->rc = JKB_ENOMEM;
+            return;
+        }
+    }
+    size_t si = 0;
+    for (size_t i = 0; i < c->hits.n; i++) {
+        const jkb_hit *h = HIT(c, i);
+        if (h->field != JKB_LF_CUE || (HFLAGS(c, i) & HF_DEAD))
+            continue;
+        while (si < c->sents.n && JKB_VEC_AT(&c->sents, range, si).b <= h->start)
+            si++;
+        if (si >= c->sents.n)
+            break;
+        JKB_VEC_AT(&c->cue_mask, uint64_t, si) |= (uint64_t)1 << h->value;
+    }
+    c->masks_ready = 1;
 }
 
 /* ------------------------------------------------------------- header */
@@ -1080,35 +1136,41 @@ static void analyze_header(nctx *c)
 
 /* ---------------------------------------------------------- the scans */
 
-static int date_lead(const char *s, size_t n, size_t i)
-{
-    unsigned char ch = (unsigned char)s[i];
-    if (jkb_is_digit(ch) || ch == 'R' || ch == 'H' || ch == 'r' || ch == 'h')
-        return 1;
-    if (ch < 0xE0 || n - i < 3)
-        return 0;
-    static const char *const leads[] = {"令", "平", "昭", "大", "明", "同", "翌", "本", "今", "昨", "去",
-                                        "前", "来", "当", "一", "二", "三", "四", "五", "六", "七", "八",
-                                        "九", "十", "〇", "元"};
-    for (size_t k = 0; k < sizeof leads / sizeof leads[0]; k++)
-        if (memcmp(s + i, leads[k], 3) == 0)
-            return 1;
-    return 0;
-}
+/* Can a date (1) or a count (2) start at s[i]? Decided from the character
+ * there: a digit run's first digit, an era or relative word's first kanji
+ * (令 平 昭 大 明 同 翌 本 今 昨 去 前 来 当 元), a kanji numeral, or a
+ * qualifier (約 最 概 少 お). One switch, so the scan stays cheap. */
+enum { LEAD_DATE = 1, LEAD_COUNT = 2 };
 
-static int count_lead(const char *s, size_t n, size_t i)
+static int lead_of(const char *s, size_t n, size_t i)
 {
     unsigned char ch = (unsigned char)s[i];
-    if (jkb_is_digit(ch))
-        return 1;
-    if (ch < 0xE0 || n - i < 3)
+    if (jkb_is_digit(ch)) {
+        if (i > 0 && (jkb_is_digit((unsigned char)s[i - 1]) || s[i - 1] == ',' || s[i - 1] == '.'))
+            return 0; /* inside a number */
+        return LEAD_DATE | LEAD_COUNT;
+    }
+    if (ch == 'R' || ch == 'H' || ch == 'r' || ch == 'h')
+        return i > 0 && jkb_is_alnum((unsigned char)s[i - 1]) ? 0 : LEAD_DATE;
+    if (ch < 0xE0 || ch > 0xEF || n - i < 3)
         return 0;
-    static const char *const leads[] = {"約", "最", "お", "概", "少", "一", "二", "三", "四", "五", "六",
-                                        "七", "八", "九", "十", "百", "千", "〇"};
-    for (size_t k = 0; k < sizeof leads / sizeof leads[0]; k++)
-        if (memcmp(s + i, leads[k], 3) == 0)
-            return 1;
-    return 0;
+    uint32_t cp = ((uint32_t)(ch & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (uint32_t)(s[i + 2] & 0x3F);
+    switch (cp) {
+    case 0x4EE4: case 0x5E73: case 0x662D: case 0x5927: case 0x660E: /* 令 平 昭 大 明 */
+    case 0x540C: case 0x7FCC: case 0x672C: case 0x4ECA: case 0x6628: /* 同 翌 本 今 昨 */
+    case 0x53BB: case 0x524D: case 0x6765: case 0x5F53: case 0x5143: /* 去 前 来 当 元 */
+        return LEAD_DATE;
+    case 0x7D04: case 0x6700: case 0x6982: case 0x5C11: case 0x304A: /* 約 最 概 少 お */
+        return LEAD_COUNT;
+    case 0x4E00: case 0x4E8C: case 0x4E09: case 0x56DB: case 0x4E94: /* 一 二 三 四 五 */
+    case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: /* 六 七 八 九 十 */
+    case 0x3007:                                                     /* 〇 */
+        return LEAD_DATE | LEAD_COUNT;
+    case 0x767E: case 0x5343: /* 百 千 */
+        return LEAD_COUNT;
+    default:
+        return 0;
+    }
 }
 
 static void scan_dates_counts(nctx *c)
@@ -1119,7 +1181,12 @@ static void scan_dates_counts(nctx *c)
     int64_t last_count_end = -1;
     for (size_t i = 0; i < c->n && !c->rc;) {
         size_t step = jkb_u8len((unsigned char)c->s[i]);
-        if (date_lead(c->s, c->n, i)) {
+        int lead = lead_of(c->s, c->n, i);
+        if (!lead) {
+            i += step;
+            continue;
+        }
+        if (lead & LEAD_DATE) {
             jkb_date_hit h;
             jkb_date prev_last = dc.last;
             size_t used = jkb_date_parse(c->s, c->n, i, &dc, &h);
@@ -1138,7 +1205,7 @@ static void scan_dates_counts(nctx *c)
                 continue;
             }
         }
-        if ((int64_t)i >= last_count_end && count_lead(c->s, c->n, i)) {
+        if ((int64_t)i >= last_count_end && (lead & LEAD_COUNT)) {
             jkb_count k;
             size_t used = jkb_count_parse(c->s, c->n, i, &k);
             if (used) {
@@ -1731,9 +1798,12 @@ static void do_actors(nctx *c)
 
 static void do_cves(nctx *c)
 {
-    for (uint32_t i = 0; i + 13 <= c->n; i++) {
-        if (jkb_lower((unsigned char)c->s[i]) != 'c' || jkb_lower((unsigned char)c->s[i + 1]) != 'v' ||
-            jkb_lower((unsigned char)c->s[i + 2]) != 'e' || c->s[i + 3] != '-')
+    /* the lexicon's CVE- cue marks where an identifier may start */
+    for (size_t hi = 0; hi < c->hits.n; hi++) {
+        if (!is_cue(c, hi, JKB_CUE_CVE))
+            continue;
+        uint32_t i = HIT(c, hi)->start;
+        if (i + 13 > c->n)
             continue;
         if (i > 0 && jkb_is_alnum((unsigned char)c->s[i - 1]))
             continue;
@@ -1756,7 +1826,6 @@ static void do_cves(nctx *c)
             buf[z] = (char)((ch >= 'a' && ch <= 'z') ? ch - 32 : ch);
         }
         push_str(c, &c->cves, &c->cve_src, buf, n, i, k);
-        i = k;
     }
 }
 
@@ -2436,6 +2505,8 @@ static void do_org(nctx *c)
 static void reset(nctx *c)
 {
     c->hits.n = c->flags.n = c->lines.n = c->sents.n = c->dates.n = c->counts.n = 0;
+    c->cue_mask.n = 0;
+    c->masks_ready = 0;
     c->evid.n = c->events.n = c->event_src.n = 0;
     c->actors.n = c->cves.n = c->victims.n = c->actor_src.n = c->cve_src.n = c->victim_src.n = 0;
     jkb_arena_reset(&c->arena);
@@ -2470,6 +2541,9 @@ static jkb_status extract_one(nctx *c, size_t a, size_t b)
     suppress_overlaps(c);
     suppress_quotes(c);
     apply_negation(c);
+    build_cue_masks(c);
+    if (c->rc)
+        return c->rc;
     analyze_header(c);
     scan_dates_counts(c);
     if (c->rc)
@@ -2574,6 +2648,7 @@ static void ctx_init(nctx *c, jkb_engine *eng, const char *text)
     jkb_norm_init(&c->nm);
     jkb_vec_init(&c->hits, sizeof(jkb_hit));
     jkb_vec_init(&c->flags, sizeof(uint8_t));
+    jkb_vec_init(&c->cue_mask, sizeof(uint64_t));
     jkb_vec_init(&c->lines, sizeof(range));
     jkb_vec_init(&c->sents, sizeof(range));
     jkb_vec_init(&c->dates, sizeof(jkb_date_hit));
@@ -2595,6 +2670,7 @@ static void ctx_free(nctx *c)
     jkb_norm_free(&c->nm);
     jkb_vec_free(&c->hits);
     jkb_vec_free(&c->flags);
+    jkb_vec_free(&c->cue_mask);
     jkb_vec_free(&c->lines);
     jkb_vec_free(&c->sents);
     jkb_vec_free(&c->dates);

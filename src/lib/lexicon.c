@@ -14,14 +14,19 @@
 
 #define KEY_LONG 6
 #define NBUCKET 8192
+#define ACTOR_SLOTS 16384
+#define LONG_BITS (1u << 18)
 
 struct jkb_lexicon {
     jkb_vec terms;    /* jkb_term */
     jkb_vec actors;   /* char *: canonical actor names */
+    int32_t actor_slot[ACTOR_SLOTS]; /* name hash → index + 1 */
+    uint32_t actor_len[ACTOR_SLOTS / 2];
     jkb_arena strings;
     /* compiled */
     int compiled;
-    uint8_t prefilter[65536 / 8];
+    uint8_t prefilter[65536 / 8];     /* first two bytes of the short terms */
+    uint8_t longfilter[LONG_BITS / 8]; /* hash of the first four bytes of the long terms */
     uint32_t *bucket_start; /* NBUCKET + 1 offsets into order */
     uint32_t *short_start;  /* 65536 + 1 offsets into short_order (terms shorter than KEY_LONG) */
     uint32_t *order, *short_order;
@@ -104,20 +109,42 @@ static int lookup(const char *const *names, int count, const char *s, size_t len
     return -1;
 }
 
+static uint32_t name_hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The index of a canonical actor name, added when new. An open-addressing
+ * table keeps loading thousands of aliases linear. */
 static int actor_index(jkb_lexicon *lx, const char *name, size_t len)
 {
-    for (size_t i = 0; i < lx->actors.n; i++) {
-        const char *a = JKB_VEC_AT(&lx->actors, char *, i);
-        if (strlen(a) == len && memcmp(a, name, len) == 0)
-            return (int)i;
-    }
-    if (lx->actors.n >= 32000)
+    if (lx->actors.n >= ACTOR_SLOTS / 2)
         return -1;
+    uint32_t h = name_hash(name, len) & (ACTOR_SLOTS - 1);
+    for (;;) {
+        int32_t k = lx->actor_slot[h] - 1;
+        if (k < 0)
+            break;
+        const char *a = JKB_VEC_AT(&lx->actors, char *, k);
+        if (lx->actor_len[k] == len && memcmp(a, name, len) == 0)
+            return k;
+        h = (h + 1) & (ACTOR_SLOTS - 1);
+    }
     char **slot = jkb_vec_push(&lx->actors);
     if (!slot)
         return -1;
     *slot = jkb_arena_strndup(&lx->strings, name, len);
-    return *slot ? (int)(lx->actors.n - 1) : -1;
+    if (!*slot) {
+        lx->actors.n--;
+        return -1;
+    }
+    int idx = (int)(lx->actors.n - 1);
+    lx->actor_slot[h] = idx + 1;
+    lx->actor_len[idx] = (uint32_t)len;
+    return idx;
 }
 
 static int value_of(jkb_lexicon *lx, int field, const char *v, size_t n)
@@ -225,6 +252,9 @@ jkb_status jkb_lexicon_add_tsv(jkb_lexicon *lx, const char *tsv, size_t len, con
                 t->flags = (uint8_t)flags;
                 if (jkb_is_alnum((unsigned char)kept[0]) || jkb_is_alnum((unsigned char)kept[nlen - 1]))
                     t->flags |= JKB_LX_WORD;
+                for (size_t q = 0; q < nlen; q++)
+                    if ((kept[q] >= 'a' && kept[q] <= 'z'))
+                        t->flags |= JKB_LX_FOLD;
             }
         }
         i = eol + 1;
@@ -232,15 +262,31 @@ jkb_status jkb_lexicon_add_tsv(jkb_lexicon *lx, const char *tsv, size_t len, con
     return JKB_OK;
 }
 
-static uint32_t hash6(const unsigned char *p)
+static inline uint64_t first6(const unsigned char *p);
+static inline uint32_t bucket_of(uint64_t k);
+static inline uint32_t hash6(const unsigned char *p) { return bucket_of(first6(p)); }
+
+static inline uint32_t key2(const unsigned char *p) { return ((uint32_t)jkb_lower(p[0]) << 8) | jkb_lower(p[1]); }
+
+/* The first six bytes, ASCII letters lower-cased, as one word: A-Z found
+ * and flipped for all bytes at once (SWAR) instead of one test per byte. */
+static inline uint64_t first6(const unsigned char *p)
 {
-    uint32_t h = 2166136261u;
-    for (int k = 0; k < KEY_LONG; k++)
-        h = (h ^ jkb_lower(p[k])) * 16777619u;
-    return h & (NBUCKET - 1);
+    uint64_t x = 0;
+    memcpy(&x, p, 6);
+    uint64_t h = x & 0x7F7F7F7F7F7F7F7Full;
+    uint64_t ge_a = h + 0x3F3F3F3F3F3F3F3Full; /* high bit set where byte >= 'A' (0x41) */
+    uint64_t gt_z = h + 0x2525252525252525ull; /* high bit set where byte > 'Z' (0x5A) */
+    uint64_t upper = (ge_a ^ gt_z) & ~x & 0x8080808080808080ull;
+    return (x | (upper >> 2)) & 0x0000FFFFFFFFFFFFull;
 }
 
-static uint32_t key2(const unsigned char *p) { return ((uint32_t)jkb_lower(p[0]) << 8) | jkb_lower(p[1]); }
+/* The long terms' filter key: the first six bytes (two Japanese
+ * characters), so that a frequent first character (の, お) does not open
+ * the buckets at every position. */
+static inline uint32_t longkey_of(uint64_t k) { return (uint32_t)((k * 0x9E3779B97F4A7C15ull) >> (64 - 18)); }
+static inline uint32_t longkey(const unsigned char *p) { return longkey_of(first6(p)); }
+static inline uint32_t bucket_of(uint64_t k) { return (uint32_t)((k * 0xC2B2AE3D27D4EB4Full) >> (64 - 13)); }
 
 jkb_status jkb_lexicon_compile(jkb_lexicon *lx, jkb_err *err)
 {
@@ -255,14 +301,18 @@ jkb_status jkb_lexicon_compile(jkb_lexicon *lx, jkb_err *err)
     if (!lx->bucket_start || !lx->short_start || !lx->order || !lx->short_order)
         return JKB_ENOMEM;
     memset(lx->prefilter, 0, sizeof lx->prefilter);
+    memset(lx->longfilter, 0, sizeof lx->longfilter);
     /* counting sort of terms into buckets */
     for (size_t i = 0; i < n; i++) {
         jkb_term *t = &JKB_VEC_AT(&lx->terms, jkb_term, i);
         const unsigned char *p = (const unsigned char *)t->text;
-        if (t->len >= KEY_LONG)
+        if (t->len >= KEY_LONG) {
             lx->bucket_start[hash6(p) + 1]++;
-        else
-            lx->short_start[(t->len >= 2 ? key2(p) : ((uint32_t)jkb_lower(p[0]) << 8)) + 1]++;
+            uint32_t lk = longkey(p);
+            lx->longfilter[lk >> 3] |= (uint8_t)(1u << (lk & 7));
+            continue;
+        }
+        lx->short_start[(t->len >= 2 ? key2(p) : ((uint32_t)jkb_lower(p[0]) << 8)) + 1]++;
         if (t->len >= 2)
             lx->prefilter[key2(p) >> 3] |= (uint8_t)(1u << (key2(p) & 7));
         else
@@ -299,14 +349,18 @@ jkb_status jkb_lexicon_compile(jkb_lexicon *lx, jkb_err *err)
     return JKB_OK;
 }
 
-static int match_at(const jkb_term *t, const unsigned char *s, size_t len, size_t i)
+static inline int match_at(const jkb_term *t, const unsigned char *s, size_t len, size_t i)
 {
     if (len - i < t->len)
         return 0;
     const unsigned char *p = (const unsigned char *)t->text;
-    for (uint32_t k = 0; k < t->len; k++)
-        if (jkb_lower(s[i + k]) != p[k])
-            return 0;
+    if (t->flags & JKB_LX_FOLD) {
+        for (uint32_t k = 0; k < t->len; k++)
+            if (jkb_lower(s[i + k]) != p[k])
+                return 0;
+    } else if (memcmp(s + i, p, t->len) != 0) {
+        return 0;
+    }
     if (t->flags & JKB_LX_WORD) {
         if (jkb_is_alnum(p[0]) && i > 0 && jkb_is_alnum(s[i - 1]))
             return 0;
@@ -324,6 +378,9 @@ static jkb_status emit(jkb_vec *hits, size_t i, const jkb_term *t, uint32_t idx)
     h->start = (uint32_t)i;
     h->end = (uint32_t)(i + t->len);
     h->term = idx;
+    h->field = t->field;
+    h->flags = t->flags;
+    h->value = t->value;
     return JKB_OK;
 }
 
@@ -336,17 +393,21 @@ jkb_status jkb_lexicon_scan(const jkb_lexicon *lx, const char *text, size_t len,
     for (size_t i = 0; i < len;) {
         unsigned char c = s[i];
         size_t step = c < 0x80 ? 1 : jkb_u8len(c);
+        if (len - i >= KEY_LONG) {
+            uint64_t w6 = first6(s + i);
+            uint32_t k4 = longkey_of(w6);
+            if (lx->longfilter[k4 >> 3] & (1u << (k4 & 7))) {
+                uint32_t h = bucket_of(w6);
+                for (uint32_t j = lx->bucket_start[h]; j < lx->bucket_start[h + 1]; j++) {
+                    uint32_t ti = lx->order[j];
+                    if (match_at(&terms[ti], s, len, i) && emit(hits, i, &terms[ti], ti))
+                        return JKB_ENOMEM;
+                }
+            }
+        }
         if (i + 1 < len) {
             uint32_t k = key2(s + i);
             if (lx->prefilter[k >> 3] & (1u << (k & 7))) {
-                if (len - i >= KEY_LONG) {
-                    uint32_t h = hash6(s + i);
-                    for (uint32_t j = lx->bucket_start[h]; j < lx->bucket_start[h + 1]; j++) {
-                        uint32_t ti = lx->order[j];
-                        if (match_at(&terms[ti], s, len, i) && emit(hits, i, &terms[ti], ti))
-                            return JKB_ENOMEM;
-                    }
-                }
                 for (uint32_t j = lx->short_start[k]; j < lx->short_start[k + 1]; j++) {
                     uint32_t ti = lx->short_order[j];
                     if (match_at(&terms[ti], s, len, i) && emit(hits, i, &terms[ti], ti))

@@ -61,6 +61,7 @@ typedef enum jkb_lex_field {
     X(STAFF)        /* 従業員, 職員: a count right after these counts staff, not victims */        \
     X(RECIPIENTS)   /* 宛先約4,500件: a count of addressees, not of victims */                     \
     X(INBOUND)      /* 受信, リンク, 開いた: a message that came in (a lure, not spam sent out) */ \
+    X(CVE)          /* CVE- : where a CVE identifier may start */                                 \
     X(ACTOR_CTX)    /* ランサムウェア, グループ, 攻撃者: an actor name counts only beside these */
 
 typedef enum jkb_cue {
@@ -77,7 +78,8 @@ enum {
     JKB_LX_LEGAL = 4,     /* org_kind: a legal form (株式会社), decides over suffixes */
     JKB_LX_SUFFIX = 8,    /* org_kind: counts only at the end of a name */
     JKB_LX_STRONG = 16,   /* a strong signal */
-    JKB_LX_NOVERSION = 32 /* actor: do not take a version number after it */
+    JKB_LX_NOVERSION = 32, /* actor: do not take a version number after it */
+    JKB_LX_FOLD = 64       /* (set automatically) has ASCII letters: compare case-blind */
 };
 
 typedef struct jkb_term {
@@ -91,6 +93,8 @@ typedef struct jkb_term {
 typedef struct jkb_hit {
     uint32_t start, end; /* normalized text */
     uint32_t term;
+    uint8_t field, flags; /* copies of the term's, read on every rule */
+    int16_t value;
 } jkb_hit;
 
 typedef struct jkb_lexicon jkb_lexicon;

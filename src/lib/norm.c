@@ -166,6 +166,35 @@ jkb_status jkb_norm_run(jkb_norm *n, const char *doc, size_t start, size_t end)
             i++;
             continue;
         }
+        /* fast path: a kanji (U+4E00..U+9FFF) or a kana / CJK punctuation
+         * character that is already normal is copied as its three bytes */
+        if (c >= 0xE3 && c <= 0xE9 && i + 3 <= end && ((unsigned char)doc[i + 1] & 0xC0) == 0x80 &&
+            ((unsigned char)doc[i + 2] & 0xC0) == 0x80) {
+            unsigned char c1 = (unsigned char)doc[i + 1];
+            int fast;
+            if (c == 0xE3) {
+                uint32_t cp3 = ((uint32_t)(c1 & 0x3F) << 6) | ((unsigned char)doc[i + 2] & 0x3F); /* low 12 bits */
+                cp3 |= 0x3000;
+                fast = (cp3 >= 0x3041 && cp3 <= 0x3096) || cp3 == 0x309D || cp3 == 0x309E ||
+                       (cp3 >= 0x30A1 && cp3 <= 0x30FE) || (cp3 >= 0x3001 && cp3 <= 0x3011) ||
+                       (cp3 >= 0x3013 && cp3 <= 0x301B);
+            } else {
+                fast = c > 0xE4 || c1 >= 0xB8;
+            }
+            if (fast) {
+                if (o + 8 > n->cap && (rc = grow(n, o + 64)))
+                    return rc;
+                n->s[o] = (char)c;
+                n->s[o + 1] = doc[i + 1];
+                n->s[o + 2] = doc[i + 2];
+                n->map[o] = n->map[o + 1] = n->map[o + 2] = (uint32_t)i;
+                last_start_o = o;
+                last_start_src = i;
+                o += 3;
+                i += 3;
+                continue;
+            }
+        }
         size_t at = i;
         int32_t cp = jkb_utf8_next(doc, end, &i);
         if (o + 16 > n->cap && (rc = grow(n, o + 64)))

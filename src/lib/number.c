@@ -76,6 +76,8 @@ static const char *const QUALIFIER_FOLLOWERS[] = {"前後", NULL};
 static size_t match_word(const char *s, size_t len, size_t i, const word *tab, size_t n, int *tag)
 {
     for (size_t k = 0; k < n; k++) {
+        if (i >= len || s[i] != tab[k].w[0]) /* cheap reject before strlen */
+            continue;
         size_t wl = strlen(tab[k].w);
         if (!at(s, len, i, tab[k].w, wl))
             continue;
