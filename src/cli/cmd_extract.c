@@ -242,6 +242,23 @@ static int plain_utf8(const char *s, size_t n, const char *name)
             i++;
             continue;
         }
+        /* Japanese text is mostly three-byte sequences: check one at a time
+         * with a single load (E1..EC, EE, EF leads need no range check) */
+        while (i + 4 <= n) {
+            uint32_t w;
+            memcpy(&w, s + i, 4);
+            if ((w & 0xC0C0F0u) != 0x8080E0u)
+                break;
+            unsigned char l = (unsigned char)w;
+            if (l == 0xE0 || l == 0xED)
+                break;
+            i += 3;
+        }
+        if (i >= n)
+            break;
+        c = (unsigned char)s[i];
+        if (c < 0x80)
+            continue;
         size_t k;
         if (c >= 0xC2 && c <= 0xDF)
             k = 2;

@@ -335,44 +335,37 @@ static void build_lines(nctx *c)
     /* sentences: split at 。 and line ends; a run-on text is cut at a 、
      * after 1 KB (or anywhere after 2 KB), so that the work per sentence
      * stays bounded whatever the input */
-    a = 0;
-    for (uint32_t i = 0; i <= c->n;) {
-        int end = 0;
-        uint32_t next = i + 1;
-        unsigned char ch = i < c->n ? (unsigned char)c->s[i] : 0;
-        /* only a line end or an E3 lead byte (。 、) can end a sentence early:
-         * skip to the next of either */
-        if (i < c->n && ch != '\n' && ch != 0xE3 && i - a <= 2048) {
-            uint32_t lim = a + 2049 < c->n ? a + 2049 : (uint32_t)c->n;
-            const char *p1 = memchr(c->s + i, 0xE3, lim - i);
-            const char *p2 = memchr(c->s + i, '\n', (p1 ? (uint32_t)(p1 - c->s) : lim) - i);
-            i = p2 ? (uint32_t)(p2 - c->s) : p1 ? (uint32_t)(p1 - c->s) : lim;
-            continue;
-        }
-        if (i == c->n || ch == '\n')
-            end = 1;
-        else if (JKB_AT(c->s, c->n, i, "。") || (i - a > 1024 && JKB_AT(c->s, c->n, i, "、"))) {
-            end = 1;
-            next = i + 3;
-        } else if (i - a > 2048 && ((unsigned char)c->s[i] & 0xC0) != 0x80) {
-            end = 1;
-            next = i;
-            if (next == a)
-                next = i + 1;
-        }
-        if (end) {
+    for (size_t li = 0; li < c->lines.n; li++) {
+        range ln = JKB_VEC_AT(&c->lines, range, li);
+        uint32_t sa = ln.a;
+        while (sa <= ln.b) {
+            uint32_t lim = ln.b - sa > 2048 ? sa + 2048 : ln.b;
+            const char *dot = lim > sa ? jkb_find3(c->s + sa, lim - sa, "。") : NULL;
+            uint32_t sb;
+            if (dot) {
+                sb = (uint32_t)(dot - c->s) + 3;
+            } else if (lim == ln.b) {
+                sb = ln.b;
+            } else {
+                /* run-on: cut after a 、 past 1 KB, else at a character start */
+                const char *comma = jkb_find3(c->s + sa + 1024, lim - sa - 1024, "、");
+                sb = comma ? (uint32_t)(comma - c->s) + 3 : lim;
+                while (sb > sa + 1 && ((unsigned char)c->s[sb] & 0xC0) == 0x80)
+                    sb--;
+            }
+            /* the line end belongs to the last sentence of the line */
+            uint32_t se = sb == ln.b && ln.b < c->n ? ln.b + 1 : sb;
             range *r = jkb_vec_push(&c->sents);
             if (!r) {
                 c->rc = JKB_ENOMEM;
                 return;
             }
-            r->a = a;
-            r->b = next > c->n ? (uint32_t)c->n : next;
-            a = next;
+            r->a = sa;
+            r->b = se > c->n ? (uint32_t)c->n : se;
+            if (sb >= ln.b)
+                break;
+            sa = sb;
         }
-        i = next;
-        if (i > c->n)
-            break;
     }
 }
 

@@ -142,16 +142,17 @@ jkb_status jkb_norm_run(jkb_norm *n, const char *doc, size_t start, size_t end)
 {
     /* NFKC never grows a run by more than 18x (utf8proc's bound); we only
      * use it on small runs, so reserve 2x + room and grow when needed. */
-    jkb_status rc = grow(n, (end - start) + (end - start) / 16 + 64);
+    jkb_status rc = grow(n, (end - start) + 64);
     if (rc)
         return rc;
     size_t o = 0, i = start;
     size_t last_start_o = (size_t)-1, last_start_src = 0; /* last clean starter, for composition */
     while (i < end) {
         unsigned char c = (unsigned char)doc[i];
+        /* Invariant: cap >= o + (end - i) + 64. Every path but the NFKC
+         * runs writes at most as many bytes as it reads, so only those
+         * check for room. */
         if (c < 0x80) {
-            if (o + 8 > n->cap && (rc = grow(n, o + 64)))
-                return rc;
             if (c == '\r') {
                 if (i + 1 < end && doc[i + 1] == '\n') {
                     i++;
@@ -182,8 +183,6 @@ jkb_status jkb_norm_run(jkb_norm *n, const char *doc, size_t start, size_t end)
                 fast = c > 0xE4 || c1 >= 0xB8;
             }
             if (fast) {
-                if (o + 8 > n->cap && (rc = grow(n, o + 64)))
-                    return rc;
                 n->s[o] = (char)c;
                 n->s[o + 1] = doc[i + 1];
                 n->s[o + 2] = doc[i + 2];
@@ -197,8 +196,6 @@ jkb_status jkb_norm_run(jkb_norm *n, const char *doc, size_t start, size_t end)
         }
         size_t at = i;
         int32_t cp = jkb_utf8_next(doc, end, &i);
-        if (o + 16 > n->cap && (rc = grow(n, o + 64)))
-            return rc;
         if (cp < 0) { /* invalid byte: a space that matches nothing */
             n->map[o] = (uint32_t)at;
             n->s[o++] = ' ';
@@ -267,6 +264,8 @@ jkb_status jkb_norm_run(jkb_norm *n, const char *doc, size_t start, size_t end)
         }
         last_start_o = (size_t)-1;
         i = j;
+        if (o + (end - i) + 64 > n->cap && (rc = grow(n, o + (end - i) + 64)))
+            return rc;
     }
     n->map[o] = (uint32_t)end;
     n->s[o] = 0;

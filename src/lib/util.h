@@ -68,6 +68,22 @@ static inline int jkb_at(const char *s, size_t len, size_t pos, const char *lit,
 {
     return pos <= len && len - pos >= litlen && memcmp(s + pos, lit, litlen) == 0;
 }
+/* The first occurrence of the 3-byte character w in s[0, n), or NULL
+ * (memmem is not POSIX). */
+static inline const char *jkb_find3(const char *s, size_t n, const char *w)
+{
+    const char *end = s + n;
+    while (s + 3 <= end) {
+        const char *p = memchr(s, (unsigned char)w[0], (size_t)(end - s) - 2);
+        if (!p)
+            return NULL;
+        if (p[1] == w[1] && p[2] == w[2])
+            return p;
+        s = p + 1;
+    }
+    return NULL;
+}
+
 /* lit must be a string literal (the "" concatenation enforces it) */
 #define JKB_AT(s, len, pos, lit) jkb_at((s), (len), (pos), "" lit "", sizeof(lit) - 1)
 
