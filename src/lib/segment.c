@@ -46,6 +46,19 @@ static int is_title_line(const char *s, size_t a, size_t b, jkb_norm *nm)
 {
     if (b - a < 12 || b - a > 600)
         return 0;
+    /* cheap tests on the raw bytes first: a sentence ends in 。, and a
+     * dated title has 日 near its end or a BY byline */
+    size_t e = b;
+    while (e > a && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r'))
+        e--;
+    if (e - a >= 3 && memcmp(s + e - 3, "。", 3) == 0)
+        return 0;
+    int hint = 0;
+    for (size_t k = e > a + 120 ? e - 120 : a; k + 3 <= e && !hint; k++)
+        if (memcmp(s + k, "日", 3) == 0 || (s[k] == 'B' && s[k + 1] == 'Y' && s[k + 2] == ' '))
+            hint = 1;
+    if (!hint)
+        return 0;
     if (jkb_norm_run(nm, s, a, b) != JKB_OK)
         return 0;
     const char *t = nm->s;
