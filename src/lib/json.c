@@ -43,6 +43,24 @@ static void put(w *o, const char *p, size_t n)
 
 static void puts_(w *o, const char *s) { put(o, s, strlen(s)); }
 
+/* Length of the valid UTF-8 sequence at s[i] (RFC 3629), or 0. */
+static size_t u8valid(const char *s, size_t n, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    size_t k = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (!k || i + k > n)
+        return 0;
+    for (size_t j = 1; j < k; j++)
+        if (((unsigned char)s[i + j] & 0xC0) != 0x80)
+            return 0;
+    unsigned char c1 = (unsigned char)s[i + 1];
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90))
+        return 0;
+    return k;
+}
+
+/* A JSON string: escapes, and U+FFFD for bytes that are not UTF-8, so the
+ * output stays valid JSON whatever the document held. */
 static void str(w *o, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -50,6 +68,17 @@ static void str(w *o, const char *s, size_t n)
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80) {
+            size_t k = u8valid(s, n, i);
+            if (k) {
+                i += k - 1;
+                continue;
+            }
+            put(o, s + run, i - run);
+            put(o, "\xEF\xBF\xBD", 3);
+            run = i + 1;
+            continue;
+        }
         if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F)
             continue;
         put(o, s + run, i - run);
@@ -71,54 +100,8 @@ static void str(w *o, const char *s, size_t n)
     put(o, "\"", 1);
 }
 
-/* Text of the document between two offsets, with invalid UTF-8 replaced so
- * the JSON stays valid. */
-static void doc_str(w *o, const char *doc, jkb_span sp)
-{
-    const char *s = doc + sp.start;
-    size_t n = sp.end - sp.start;
-    /* fast path: valid UTF-8 */
-    size_t i = 0;
-    int ok = 1;
-    while (i < n) {
-        unsigned char c = (unsigned char)s[i];
-        size_t k = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        if (!k || i + k > n) {
-            ok = 0;
-            break;
-        }
-        for (size_t j = 1; j < k; j++)
-            if (((unsigned char)s[i + j] & 0xC0) != 0x80)
-                ok = 0;
-        if (!ok)
-            break;
-        i += k;
-    }
-    if (ok) {
-        str(o, s, n);
-        return;
-    }
-    char tmp[1024];
-    size_t t = 0;
-    for (i = 0; i < n && t + 4 < sizeof tmp;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t k = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        int good = k && i + k <= n;
-        for (size_t j = 1; good && j < k; j++)
-            if (((unsigned char)s[i + j] & 0xC0) != 0x80)
-                good = 0;
-        if (good) {
-            memcpy(tmp + t, s + i, k);
-            t += k;
-            i += k;
-        } else {
-            memcpy(tmp + t, "\xEF\xBF\xBD", 3);
-            t += 3;
-            i++;
-        }
-    }
-    str(o, tmp, t);
-}
+/* Text of the document between two offsets (str() keeps it valid). */
+static void doc_str(w *o, const char *doc, jkb_span sp) { str(o, doc + sp.start, sp.end - sp.start); }
 
 static void num(w *o, long long v)
 {

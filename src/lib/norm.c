@@ -290,6 +290,9 @@ jkb_span jkb_norm_span(const jkb_norm *n, const char *doc, size_t a, size_t b)
     /* end at the end of the source character that produced the last byte */
     uint32_t last = n->map[b - 1];
     sp.end = last + (uint32_t)jkb_u8len((unsigned char)doc[last]);
+    /* a character cut off by the end of the text ends with the text */
+    if (sp.end > n->map[n->len])
+        sp.end = n->map[n->len];
     if (sp.end < sp.start)
         sp.end = sp.start;
     return sp;

@@ -49,7 +49,8 @@ static int collect(const jkb_record *r, const char *text, void *ud)
     g->secondary = r->secondary_damage;
     g->report_no = r->report_no;
     g->n_timeline = (int)(r->n_timeline < 32 ? r->n_timeline : 32);
-    memcpy(g->timeline, r->timeline, (size_t)g->n_timeline * sizeof(jkb_event));
+    if (g->n_timeline)
+        memcpy(g->timeline, r->timeline, (size_t)g->n_timeline * sizeof(jkb_event));
     g->n_actors = 0;
     for (size_t i = 0; i < r->n_actors && i < 4; i++)
         snprintf(g->actors[g->n_actors++], 64, "%s", r->actors[i].s);
