@@ -2104,15 +2104,10 @@ static int label_glue(const nctx *c, uint32_t a, uint32_t b)
 static int leading_date(const nctx *c, const jkb_date_hit *d, range s)
 {
     uint32_t i = s.a;
-    /* a few words of setting with no cue of their own (年明けの1月6日) */
-    if (d->start - s.a <= 18 && hit_lower(c, s.a) >= hit_lower(c, (uint32_t)d->start)) {
-        int words = 0;
-        for (uint32_t q = s.a; q < d->start; q++)
-            if (JKB_AT(c->s, c->n, q, "、") || JKB_AT(c->s, c->n, q, "。"))
-                words = -100;
-        if (words == 0)
-            return 1;
-    }
+    /* a few words of setting with no cue of their own (年明けの1月6日,
+     * 調査の結果、8月9日) */
+    if (d->start - s.a <= 18 && hit_lower(c, s.a) >= hit_lower(c, (uint32_t)d->start))
+        return 1;
     while (i < d->start) {
         unsigned char ch = (unsigned char)c->s[i];
         if (ch == ' ' || ch == '\t' || ch == '(' || ch == ')' || jkb_is_digit(ch) || ch == '.') {
@@ -2133,18 +2128,13 @@ static int leading_date(const nctx *c, const jkb_date_hit *d, range s)
 static int attributive_date(const nctx *c, const jkb_date_hit *d)
 {
     if (JKB_AT(c->s, c->n, d->end, "の") && !JKB_AT(c->s, c->n, d->end, "のうち"))
-        return 1;
+        return 2;
     /* 同日以降, 9時頃から: the start of a period */
     uint32_t e = (uint32_t)d->end;
     while (e < c->n && c->s[e] == ' ')
         e++;
-    if (JKB_AT(c->s, c->n, e, "から") && !(d->flags & JKB_DATE_RANGE)) {
-        /* …から順次ご連絡: the start of the notification, an event */
-        uint32_t f = e + 6;
-        while (f < c->n && (c->s[f] == ' ' || JKB_AT(c->s, c->n, f, "、")))
-            f += c->s[f] == ' ' ? 1 : 3;
-        return !JKB_AT(c->s, c->n, f, "順次") && !JKB_AT(c->s, c->n, f, "個別");
-    }
+    if (JKB_AT(c->s, c->n, e, "から") && !(d->flags & JKB_DATE_RANGE))
+        return 1;
     return JKB_AT(c->s, c->n, e, "以降") || JKB_AT(c->s, c->n, e, "以来") || JKB_AT(c->s, c->n, e, "より");
 }
 
@@ -2300,10 +2290,24 @@ static void do_timeline(nctx *c)
     for (size_t k = 0; k < nd; k++) {
         const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
         range s = sent_of(c, (uint32_t)d->start);
-        if (attributive_date(c, d) || ((d->flags & JKB_DATE_RANGE) && !leading_date(c, d, s)))
+        /* 令和6年12月1日現在: the date of a list, not an event */
+        if (JKB_AT(c->s, c->n, d->end, "現在") || JKB_AT(c->s, c->n, d->end, "時点")) {
+            sc[k].not_event = 2;
+            continue;
+        }
+        int attr = attributive_date(c, d);
+        if (attr == 2 || ((d->flags & JKB_DATE_RANGE) && !leading_date(c, d, s)))
             for (int ev = 0; ev < JKB_EV__COUNT; ev++)
                 if (ev != JKB_EV_OCCURRED && ev != JKB_EV_RESTORED && sc[k].kinds[ev] < 3)
                     sc[k].kinds[ev] = 0;
+        /* 同日以降, 12月18日から: a start; what was found or reported is the
+         * sentence's, what began (notices, containment) is the date's */
+        if (attr == 1) {
+            if (sc[k].kinds[JKB_EV_DETECTED] < 3)
+                sc[k].kinds[JKB_EV_DETECTED] = 0;
+            if (sc[k].kinds[JKB_EV_REPORTED] < 3)
+                sc[k].kinds[JKB_EV_REPORTED] = 0;
+        }
     }
     for (size_t k = 0; k < nd; k++) {
         const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
