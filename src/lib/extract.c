@@ -2233,7 +2233,7 @@ static void do_timeline(nctx *c)
                 sc[k].det_pos = HIT(c, i)->start;
             /* …に感染し、…送信されたことが判明: a finding reported after what
              * happened on the date */
-            if (t->value == JKB_CUE_EV_DETECTED && HIT(c, i)->start >= 9 && sc[k].occ_pos &&
+            if (t->value == JKB_CUE_EV_DETECTED && !(t->flags & JKB_LX_WEAK) && HIT(c, i)->start >= 9 && sc[k].occ_pos &&
                 sc[k].occ_pos < clause_start(c, HIT(c, i)->start) &&
                 (JKB_AT(c->s, c->n, HIT(c, i)->start - 9, "ことが") || JKB_AT(c->s, c->n, HIT(c, i)->start - 9, "ことを") ||
                  JKB_AT(c->s, c->n, HIT(c, i)->start - 9, "ものと")))
@@ -2321,10 +2321,9 @@ static void do_timeline(nctx *c)
         if (sc[k].not_event) {
             int strong = 0;
             for (int ev = 0; ev < JKB_EV__COUNT; ev++)
-                strong |= kinds[ev] >= 2 && ev != JKB_EV_DETECTED && ev != JKB_EV_PUBLISHED;
+                strong |= kinds[ev] >= 2 && ev != JKB_EV_PUBLISHED;
             if (!strong)
                 continue;
-            kinds[JKB_EV_DETECTED] = 0;
         }
         /* 2023年10月12日にお知らせいたしました…: the date of an earlier notice */
         if (kinds[JKB_EV_PUBLISHED] >= 2)
