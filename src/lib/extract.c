@@ -1418,8 +1418,9 @@ static int in_data_region(const nctx *c, uint32_t pos)
         if (r.a >= r.b)
             continue;
         if (section_heading(c, r)) {
-            /* a sub-heading ((1)要介護認定を受けている方 312名分) sits inside the list */
-            if (c->s[r.a] == '(' && !data_heading(c, r))
+            /* a sub-heading ((1)要介護認定を受けている方 312名分,
+             * 《上記1.③の期間》) sits inside the list */
+            if ((c->s[r.a] == '(' || JKB_AT(c->s, c->n, r.a, "《") || c->s[r.a] == '<') && !data_heading(c, r))
                 continue;
             return data_heading(c, r);
         }
@@ -1901,6 +1902,10 @@ static uint32_t authorities_in(nctx *c, uint32_t a, uint32_t b, int add_evidence
         if (step == 3) {
             uint32_t st;
             int kind = place_at(c, e, &st);
+            /* 区では, 市として: a bare suffix that is the org's own is the org */
+            if (kind >= 0 && e - st == 3 && c->org.b > c->org.a && c->org.b - c->org.a >= 3 &&
+                memcmp(c->s + c->org.b - 3, c->s + st, 3) == 0)
+                kind = -1;
             if (kind >= 0 && st >= a && !inside_org_name(c, st, e)) {
                 /* 警視庁 and 警察庁 are police, and a police force is no place */
                 int police = 0;
