@@ -7,7 +7,7 @@
 set -eu
 bin=$1
 shared=$2
-floor=${JKB_ACCURACY_FLOOR:-0.90}
+floor=${JKB_ACCURACY_FLOOR:-0.95}
 if [ ! -f "$shared/tools/score.py" ] || [ ! -d "$shared/corpus/dev" ]; then
     echo "skipped: $shared/corpus is not there"
     exit 77
