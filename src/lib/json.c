@@ -105,9 +105,16 @@ static void doc_str(w *o, const char *doc, jkb_span sp) { str(o, doc + sp.start,
 
 static void num(w *o, long long v)
 {
-    char b[32];
-    int k = snprintf(b, sizeof b, "%lld", v);
-    put(o, b, (size_t)k);
+    char b[24];
+    size_t k = sizeof b;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        b[--k] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        b[--k] = '-';
+    put(o, b + k, sizeof b - k);
 }
 
 static void nl(w *o, int depth)
@@ -132,13 +139,14 @@ static void key(w *o, int *first, int depth, const char *k)
 
 static void date(w *o, jkb_date d)
 {
-    char b[16];
-    if (!d.y) {
+    if (!d.y || d.y < 0 || d.y > 9999 || d.m < 0 || d.m > 99 || d.d < 0 || d.d > 99) {
         puts_(o, "null");
         return;
     }
-    int k = snprintf(b, sizeof b, "\"%04d-%02d-%02d\"", d.y, d.m, d.d);
-    put(o, b, (size_t)k);
+    char b[12] = {'"', (char)('0' + d.y / 1000), (char)('0' + d.y / 100 % 10), (char)('0' + d.y / 10 % 10),
+                  (char)('0' + d.y % 10), '-', (char)('0' + d.m / 10), (char)('0' + d.m % 10), '-',
+                  (char)('0' + d.d / 10), (char)('0' + d.d % 10), '"'};
+    put(o, b, sizeof b);
 }
 
 static void strv(w *o, jkb_strv v)

@@ -23,6 +23,7 @@ struct jkb_lexicon {
     int32_t actor_slot[ACTOR_SLOTS]; /* name hash → index + 1 */
     uint32_t actor_len[ACTOR_SLOTS / 2];
     jkb_arena strings;
+    jkb_norm scratch; /* reused to normalize terms */
     /* compiled */
     int compiled;
     uint8_t prefilter[65536 / 8];     /* first two bytes of the short terms */
@@ -48,6 +49,7 @@ jkb_status jkb_lexicon_new(jkb_lexicon **out)
     jkb_vec_init(&lx->terms, sizeof(jkb_term));
     jkb_vec_init(&lx->actors, sizeof(char *));
     jkb_arena_init(&lx->strings);
+    jkb_norm_init(&lx->scratch);
     *out = lx;
     return JKB_OK;
 }
@@ -59,6 +61,7 @@ void jkb_lexicon_free(jkb_lexicon *lx)
     jkb_vec_free(&lx->terms);
     jkb_vec_free(&lx->actors);
     jkb_arena_free(&lx->strings);
+    jkb_norm_free(&lx->scratch);
     free(lx->bucket_start);
     free(lx->short_start);
     free(lx->order);
@@ -73,21 +76,35 @@ const char *jkb_lexicon_actor(const jkb_lexicon *lx, int i)
 }
 size_t jkb_lexicon_size(const jkb_lexicon *lx) { return lx->terms.n; }
 
+/* Normalize a term into the arena (the lexicon's strings). */
+static char *normalize_into(jkb_norm *n, jkb_arena *arena, const char *s, size_t len, size_t *outlen)
+{
+    if (jkb_norm_run(n, s, 0, len) != JKB_OK)
+        return NULL;
+    char *r = jkb_arena_alloc(arena, n->len + 1);
+    if (r) {
+        for (size_t i = 0; i < n->len; i++)
+            r[i] = (char)jkb_lower((unsigned char)n->s[i]);
+        r[n->len] = 0;
+        *outlen = n->len;
+    }
+    return r;
+}
+
 char *jkb_lexicon_normalize(const char *s, size_t len, size_t *outlen)
 {
     jkb_norm n;
+    jkb_arena a;
     jkb_norm_init(&n);
-    if (jkb_norm_run(&n, s, 0, len) != JKB_OK) {
-        jkb_norm_free(&n);
-        return NULL;
-    }
-    char *r = malloc(n.len + 1);
+    jkb_arena_init(&a);
+    size_t nl = 0;
+    char *t = normalize_into(&n, &a, s, len, &nl);
+    char *r = t ? malloc(nl + 1) : NULL;
     if (r) {
-        for (size_t i = 0; i < n.len; i++)
-            r[i] = (char)jkb_lower((unsigned char)n.s[i]);
-        r[n.len] = 0;
-        *outlen = n.len;
+        memcpy(r, t, nl + 1);
+        *outlen = nl;
     }
+    jkb_arena_free(&a);
     jkb_norm_free(&n);
     return r;
 }
@@ -234,12 +251,8 @@ jkb_status jkb_lexicon_add_tsv(jkb_lexicon *lx, const char *tsv, size_t len, con
                 return JKB_EINVAL;
             }
             size_t nlen = 0;
-            char *norm = jkb_lexicon_normalize(col[0], clen[0], &nlen);
-            if (!norm)
-                return JKB_ENOMEM;
-            char *kept = nlen ? jkb_arena_strndup(&lx->strings, norm, nlen) : NULL;
-            free(norm);
-            if (nlen && !kept)
+            char *kept = normalize_into(&lx->scratch, &lx->strings, col[0], clen[0], &nlen);
+            if (!kept)
                 return JKB_ENOMEM;
             if (nlen) {
                 jkb_term *t = jkb_vec_push(&lx->terms);
@@ -354,6 +367,9 @@ static inline int match_at(const jkb_term *t, const unsigned char *s, size_t len
     if (len - i < t->len)
         return 0;
     const unsigned char *p = (const unsigned char *)t->text;
+    /* the last byte rejects most candidates that share a prefix */
+    if (!(t->flags & JKB_LX_FOLD) && s[i + t->len - 1] != p[t->len - 1])
+        return 0;
     if (t->flags & JKB_LX_FOLD) {
         for (uint32_t k = 0; k < t->len; k++)
             if (jkb_lower(s[i + k]) != p[k])
