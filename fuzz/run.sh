@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Build the libFuzzer targets (clang, ASan+UBSan) in build-fuzz and run each
+# for SECONDS on a copy of its seed corpus (build-fuzz/corpus/<target>; the
+# repository is never written), one target at a time. Prints, per target,
+# the executions run and the crashes found; crash inputs are copied to
+# build-fuzz/crashes/. Exit 1 when any target crashed.
+#
+# usage: fuzz/run.sh [SECONDS] [TARGET...]     (default 60 s, every target)
+# env:   JKB_FUZZ_BUILD   build folder (default build-fuzz)
+#        JKB_FUZZ_JOBS    build parallelism (default 2)
+
+set -u
+SECONDS_EACH=${1:-60}
+shift 2>/dev/null || true
+case $SECONDS_EACH in '' | *[!0-9]*) echo "usage: fuzz/run.sh [SECONDS] [TARGET...]" >&2; exit 2 ;; esac
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+B=${JKB_FUZZ_BUILD:-build-fuzz}
+JOBS=${JKB_FUZZ_JOBS:-2}
+ALL="fuzz_extract fuzz_date fuzz_number fuzz_norm fuzz_segment fuzz_decode"
+TARGETS=${*:-$ALL}
+
+command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-dev)" >&2; exit 1; }
+if [ ! -f "$B/build.ninja" ]; then
+    CC=clang cmake -S . -B "$B" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJKB_FUZZ=ON -DJKB_TESTS=OFF || exit 1
+fi
+cmake --build "$B" -j "$JOBS" --target fuzz_all || exit 1
+
+mkdir -p "$B/crashes" "$B/logs"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+crashed=0
+summary=""
+for t in $TARGETS; do
+    exe="$B/fuzz/$t"
+    [ -x "$exe" ] || { echo "fuzz: no such target $t" >&2; exit 2; }
+    corpus="$B/corpus/$t"
+    mkdir -p "$corpus"
+    # the seeds (and any saved crash inputs) join what earlier runs found
+    cp -p fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null
+    log="$B/logs/$t.log"
+    art="$B/artifacts/$t/"
+    rm -rf "$art"
+    mkdir -p "$art"
+    echo "== $t: ${SECONDS_EACH}s (log: $log)"
+    "$exe" -max_total_time="$SECONDS_EACH" -dict=fuzz/jikenbo.dict -timeout=30 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="$art" "$corpus" >"$log" 2>&1
+    rc=$?
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    [ -z "$execs" ] && execs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1 | awk '{print $2}')
+    [ -z "$execs" ] && execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+    n=0
+    for f in "$art"*; do
+        [ -f "$f" ] || continue
+        n=$((n + 1))
+        cp -p "$f" "$B/crashes/$t-$(basename "$f")"
+    done
+    if [ $rc -ne 0 ] && [ $n -eq 0 ]; then
+        n=1 # died without an artifact (e.g. out of memory in the harness)
+    fi
+    if [ $n -gt 0 ]; then
+        crashed=$((crashed + 1))
+        grep -m1 -E 'ERROR: (AddressSanitizer|libFuzzer|UndefinedBehaviorSanitizer|LeakSanitizer)|runtime error:|check failed:' "$log" | sed 's/^/   /'
+    fi
+    line=$(printf '%-14s %12s execs %3d crash(es)  corpus %s files' "$t" "${execs:-?}" "$n" "$(ls "$corpus" | wc -l)")
+    echo "$line"
+    summary="$summary
+$line"
+done
+
+echo
+echo "target                executions   crashes"
+echo "$summary" | sed '/^$/d'
+if [ $crashed -gt 0 ]; then
+    echo "fuzz: $crashed target(s) crashed; inputs in $B/crashes/, logs in $B/logs/" >&2
+    exit 1
+fi
+echo "fuzz: no crashes"
