@@ -1151,8 +1151,27 @@ static int lead_of(const char *s, size_t n, size_t i)
     switch (cp) {
     case 0x4EE4: case 0x5E73: case 0x662D: case 0x5927: case 0x660E: /* 令 平 昭 大 明 */
     case 0x540C: case 0x7FCC: case 0x672C: case 0x4ECA: case 0x6628: /* 同 翌 本 今 昨 */
-    case 0x53BB: case 0x524D: case 0x6765: case 0x5F53: case 0x5143: /* 去 前 来 当 元 */
-        return LEAD_DATE;
+    case 0x53BB: case 0x524D: case 0x6765: case 0x5F53: case 0x5143: { /* 去 前 来 当 元 */
+        /* the next character decides: 令和, 本日, 同月, 翌9日 … (同様, 本件,
+         * 大量 are no dates) */
+        if (n - i < 6)
+            return 0;
+        unsigned char d0 = (unsigned char)s[i + 3];
+        if (jkb_is_digit(d0) || d0 == ' ')
+            return LEAD_DATE;
+        if ((d0 & 0xF0) != 0xE0)
+            return 0;
+        uint32_t nx = ((uint32_t)(d0 & 0x0F) << 12) | ((uint32_t)(s[i + 4] & 0x3F) << 6) | (uint32_t)(s[i + 5] & 0x3F);
+        switch (nx) {
+        case 0x5E74: case 0x65E5: case 0x6708: case 0x548C: case 0x6210: /* 年 日 月 和 成 */
+        case 0x6CBB: case 0x6B63: case 0x3005: case 0x6642: case 0x671D: /* 治 正 々 時 朝 */
+        case 0x4E00: case 0x4E8C: case 0x4E09: case 0x56DB: case 0x4E94: /* 一 二 三 四 五 (翌十日) */
+        case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341:
+            return LEAD_DATE;
+        default:
+            return 0;
+        }
+    }
     case 0x7D04: case 0x6700: case 0x6982: case 0x5C11: case 0x304A: /* 約 最 概 少 お */
         return LEAD_COUNT;
     case 0x4E00: case 0x4E8C: case 0x4E09: case 0x56DB: case 0x4E94: /* 一 二 三 四 五 */
@@ -1178,6 +1197,20 @@ static void scan_dates_counts(nctx *c)
         if (!lead) {
             i += step;
             continue;
+        }
+        /* a digit run starts a date only when 年, 月, 日, a separator or
+         * a colon follows it: the date grammar is not asked about 3,325名 */
+        if ((lead & LEAD_DATE) && jkb_is_digit((unsigned char)c->s[i])) {
+            size_t e = i;
+            while (e < c->n && e - i < 8 && jkb_is_digit((unsigned char)c->s[e]))
+                e++;
+            while (e < c->n && c->s[e] == ' ')
+                e++;
+            int datey = e < c->n && (c->s[e] == '/' || c->s[e] == '.' || c->s[e] == '-' || c->s[e] == ':' ||
+                                     JKB_AT(c->s, c->n, e, "年") || JKB_AT(c->s, c->n, e, "月") || JKB_AT(c->s, c->n, e, "日") ||
+                                     JKB_AT(c->s, c->n, e, "時"));
+            if (!datey)
+                lead &= ~LEAD_DATE;
         }
         if (lead & LEAD_DATE) {
             jkb_date_hit h;
