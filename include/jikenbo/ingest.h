@@ -18,7 +18,7 @@ typedef enum jkb_format {
     JKB_FMT_AUTO = 0, /* decide from the bytes (and the name's extension, if given) */
     JKB_FMT_TEXT,
     JKB_FMT_HTML,
-    JKB_FMT_PDF       /* reserved: the casebook issue adds it */
+    JKB_FMT_PDF       /* text of every page (poppler-glib); pages separated by a blank line */
 } jkb_format;
 
 typedef struct jkb_text {
@@ -40,6 +40,54 @@ typedef struct jkb_text {
 jkb_status jkb_text_decode(const char *bytes, size_t len, const char *name, const char *charset_hint,
                            jkb_format fmt, jkb_text *out, jkb_err *err);
 void jkb_text_free(jkb_text *t);
+
+/* ---- feeds (RSS 2.0, Atom; casebook blogs, organizations' news) ---- */
+
+typedef struct jkb_feed_item {
+    char *title;        /* may be NULL */
+    char *link;         /* the entry's page (Atom rel=alternate, RSS link); may be NULL */
+    char *published;    /* as the feed gives it (RFC 822 or ISO 8601); may be NULL */
+    char *text;         /* the entry's content as document text (HTML turned into text) */
+    size_t text_len;
+} jkb_feed_item;
+
+typedef struct jkb_feed {
+    jkb_feed_item *items;
+    size_t n;
+    char *title;        /* the feed's own title; may be NULL */
+} jkb_feed;
+
+/* Does this look like an RSS or Atom feed (a <rss>, <feed> or <rdf:RDF>
+ * root within the first KiB)? */
+int jkb_feed_sniff(const char *bytes, size_t len);
+/* Parse a feed (any encoding its XML declaration names) into items, at most
+ * max_items (0: 100,000). JKB_EFORMAT when it is not a feed. */
+jkb_status jkb_feed_parse(const char *bytes, size_t len, size_t max_items, jkb_feed *out, jkb_err *err);
+void jkb_feed_free(jkb_feed *f);
+
+/* ---- fetching (http and https only) ---- */
+
+typedef struct jkb_fetch_opts {
+    long timeout_ms;     /* whole transfer; 0: 30,000 */
+    size_t max_bytes;    /* body cap; 0: 64 MiB; over it: JKB_ETOOBIG */
+    int max_redirects;   /* 0: 5; -1: none */
+    const char *user_agent; /* NULL: "jikenbo/VERSION" */
+} jkb_fetch_opts;
+
+typedef struct jkb_fetched {
+    char *body;          /* owned */
+    size_t len;
+    long status;         /* HTTP status */
+    char content_type[128];
+    char charset[48];    /* from Content-Type, or "" */
+    char final_url[2048];/* after redirects: the source to keep */
+} jkb_fetched;
+
+/* Fetch url. Refuses schemes other than http(s) (JKB_EINVAL), caps the size
+ * and the redirects, and fails on HTTP statuses >= 400 (JKB_EIO, the status
+ * in the message). */
+jkb_status jkb_fetch(const char *url, const jkb_fetch_opts *opts, jkb_fetched *out, jkb_err *err);
+void jkb_fetched_free(jkb_fetched *f);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include "util.h"
 
 typedef struct w {
+    size_t base; /* subtracted from every evidence offset */
     jkb_write_fn fn;
     void *ud;
     int failed;
@@ -199,9 +200,9 @@ static void enum_or_null(w *o, const char *k)
 static void span(w *o, const char *doc, jkb_span sp)
 {
     put(o, "{\"start\":", 9);
-    num(o, sp.start);
+    num(o, (long long)sp.start - (long long)o->base);
     put(o, ",\"end\":", 7);
-    num(o, sp.end);
+    num(o, (long long)sp.end - (long long)o->base);
     put(o, ",\"text\":", 8);
     doc_str(o, doc, sp);
     put(o, "}", 1);
@@ -299,9 +300,16 @@ static void evidence(w *o, const jkb_record *r, const char *doc, int depth)
 jkb_status jkb_record_write_json(const jkb_record *r, const char *doc, const jkb_source *src, int flags,
                                  jkb_write_fn fn, void *ud)
 {
-    if (!r || !fn)
+    return jkb_record_write_json_at(r, doc, 0, src, flags, fn, ud);
+}
+
+jkb_status jkb_record_write_json_at(const jkb_record *r, const char *doc, size_t base, const jkb_source *src, int flags,
+                                    jkb_write_fn fn, void *ud)
+{
+    if (!r || !fn || base > r->extent.start)
         return JKB_EINVAL;
     w o;
+    o.base = base;
     o.fn = fn;
     o.ud = ud;
     o.failed = 0;
