@@ -5,7 +5,7 @@ set -eu
 PKGS="build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev python3 time
 libutf8proc-dev libuchardet-dev libxml2-dev libjansson-dev libcmocka-dev valgrind
 libsqlite3-dev sqlite3 libpoppler-glib-dev libcurl4-openssl-dev
-libpq-dev postgresql postgresql-contrib"
+libpq-dev postgresql postgresql-contrib python3-jsonschema"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
