@@ -818,7 +818,8 @@ static void header_casebook(nctx *c, range h)
             hash++;
         if (hash < close) {
             range id = trim(c, (range){hash + 1, close});
-            if (id.b > id.a) {
+            /* a casebook number is short (2023-004); anything longer is no id */
+            if (id.b > id.a && id.b - id.a <= 32) {
                 c->rec.case_id = doc_str(c, id.a, id.b);
                 add_ev(c, JKB_F_CASE_ID, 0, i, close + 3);
             }
