@@ -39,6 +39,17 @@ typedef struct jkb_text {
  * nothing else changes. See docs/ingest.md. */
 jkb_status jkb_text_decode(const char *bytes, size_t len, const char *name, const char *charset_hint,
                            jkb_format fmt, jkb_text *out, jkb_err *err);
+/* The same with a cap on the decoded text: over max_text bytes, JKB_ETOOBIG.
+ * 0: no cap for text and HTML (their text follows the input's size), 64 MiB
+ * for PDF, whose compressed streams can hold far more text than their bytes.
+ * PDF (JKB_FMT_PDF, or JKB_FMT_AUTO with bytes starting "%PDF-" or a name
+ * ending ".pdf"): charset "PDF"; a file poppler cannot open (damaged,
+ * encrypted, not a PDF) is JKB_EFORMAT "not a readable PDF: <reason>", one
+ * without text is JKB_EFORMAT, one over 2,000 pages JKB_ETOOBIG.
+ * jkb_text_decode is this with max_text 0. */
+jkb_status jkb_text_decode_capped(const char *bytes, size_t len, const char *name,
+                                  const char *charset_hint, jkb_format fmt, size_t max_text,
+                                  jkb_text *out, jkb_err *err);
 void jkb_text_free(jkb_text *t);
 
 /* ---- feeds (RSS 2.0, Atom; casebook blogs, organizations' news) ---- */

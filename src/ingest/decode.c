@@ -88,9 +88,10 @@ static const struct magic magics[] = {
 static jkb_status sniff_magic(const unsigned char *in, size_t len, jkb_err *err)
 {
     size_t i;
-    /* PDF has its own status line: the casebook work will add a reader. */
+    /* Read as text or HTML on the caller's word, a PDF would be garbage:
+     * JKB_FMT_AUTO and JKB_FMT_PDF send it to pdf.c before this. */
     if (len >= 5 && memcmp(in, "%PDF-", 5) == 0)
-        return jkb_ingest_fail(err, JKB_EFORMAT, 0, "PDF input is not supported yet");
+        return jkb_ingest_fail(err, JKB_EFORMAT, 0, "a PDF document, not text: read it as PDF");
     for (i = 0; i < sizeof magics / sizeof magics[0]; i++)
         if (len >= magics[i].len && memcmp(in, magics[i].bytes, magics[i].len) == 0)
             return jkb_ingest_fail(err, JKB_EFORMAT, 0, "%s", magics[i].what);
@@ -855,10 +856,35 @@ static jkb_format pick_format(jkb_format fmt, const char *name, const char *t, s
     return looks_html(t, n) ? JKB_FMT_HTML : JKB_FMT_TEXT;
 }
 
+/* A PDF by its first bytes, or, when the caller leaves the format open, by
+ * its name: a .pdf that poppler cannot open then says so, rather than being
+ * called a ZIP archive or binary data. */
+static bool is_pdf(jkb_format fmt, const char *name, const unsigned char *in, size_t len)
+{
+    char ext[8];
+    if (fmt == JKB_FMT_PDF)
+        return true;
+    if (fmt != JKB_FMT_AUTO)
+        return false;
+    if (len >= 5 && memcmp(in, "%PDF-", 5) == 0)
+        return true;
+    if (!name)
+        return false;
+    name_ext(name, ext);
+    return strcmp(ext, "pdf") == 0;
+}
+
 /* ---- API ---- */
 
 jkb_status jkb_text_decode(const char *bytes, size_t len, const char *name, const char *charset_hint,
                            jkb_format fmt, jkb_text *out, jkb_err *err)
+{
+    return jkb_text_decode_capped(bytes, len, name, charset_hint, fmt, 0, out, err);
+}
+
+jkb_status jkb_text_decode_capped(const char *bytes, size_t len, const char *name,
+                                  const char *charset_hint, jkb_format fmt, size_t max_text,
+                                  jkb_text *out, jkb_err *err)
 {
     jkb_status st;
     char *text = NULL, *html = NULL;
@@ -879,34 +905,46 @@ jkb_status jkb_text_decode(const char *bytes, size_t len, const char *name, cons
     if (fmt < JKB_FMT_AUTO || fmt > JKB_FMT_PDF)
         return jkb_ingest_fail(err, JKB_EINVAL, 0, "jkb_text_decode: unknown format %d", (int)fmt);
 
-    st = sniff_magic(in, len, err);
-    if (st != JKB_OK)
-        goto out;
-    if (fmt == JKB_FMT_PDF) {
-        st = jkb_ingest_fail(err, JKB_EFORMAT, 0, "PDF input is not supported yet");
-        goto out;
-    }
-    if (len == 0) {
-        text = calloc(1, 1);
-        if (!text) {
-            st = jkb_ingest_fail(err, JKB_ENOMEM, 0, "out of memory");
+    if (is_pdf(fmt, name, in, len)) {
+        /* pdf.c writes UTF-8 with LF line ends itself, under the cap. */
+        st = jkb_pdf_extract(bytes, len, max_text ? max_text : JKB_PDF_TEXT_MAX, &text, &text_len,
+                             err);
+        if (st != JKB_OK)
+            goto out;
+        snprintf(label, sizeof label, "PDF");
+        fmt = JKB_FMT_PDF;
+    } else {
+        st = sniff_magic(in, len, err);
+        if (st != JKB_OK)
+            goto out;
+        if (len == 0) {
+            text = calloc(1, 1);
+            if (!text) {
+                st = jkb_ingest_fail(err, JKB_ENOMEM, 0, "out of memory");
+                goto out;
+            }
+        } else {
+            st = decode_bytes(in, len, charset_hint, fmt != JKB_FMT_TEXT, &text, &text_len, label,
+                              err);
+            if (st != JKB_OK)
+                goto out;
+        }
+
+        fmt = pick_format(fmt, name, text, text_len);
+        if (fmt == JKB_FMT_HTML && text_len > 0) {
+            st = jkb_html_extract(text, text_len, &html, &html_len, err);
+            if (st != JKB_OK)
+                goto out;
+            free(text);
+            text = html;
+            text_len = html_len;
+            html = NULL;
+        }
+        if (max_text && text_len > max_text) {
+            st = jkb_ingest_fail(err, JKB_ETOOBIG, 0, "decoded text larger than %zu bytes",
+                                 max_text);
             goto out;
         }
-    } else {
-        st = decode_bytes(in, len, charset_hint, fmt != JKB_FMT_TEXT, &text, &text_len, label, err);
-        if (st != JKB_OK)
-            goto out;
-    }
-
-    fmt = pick_format(fmt, name, text, text_len);
-    if (fmt == JKB_FMT_HTML && text_len > 0) {
-        st = jkb_html_extract(text, text_len, &html, &html_len, err);
-        if (st != JKB_OK)
-            goto out;
-        free(text);
-        text = html;
-        text_len = html_len;
-        html = NULL;
     }
 
     out->text = text;

@@ -1,5 +1,5 @@
 /*
- * Private to src/ingest: what decode.c and html.c share.
+ * Private to src/ingest: what decode.c, html.c, pdf.c and feed.c share.
  */
 #ifndef JKB_INGEST_INTERNAL_H
 #define JKB_INGEST_INTERNAL_H
@@ -29,5 +29,18 @@ int jkb_html_meta_charset(const char *p, size_t n, char *buf, size_t cap);
 /* Text of the main content of an HTML document given as UTF-8 without NUL
  * bytes. On success *out is malloc'd, NUL-terminated, *out_len bytes. */
 jkb_status jkb_html_extract(const char *utf8, size_t len, char **out, size_t *out_len, jkb_err *err);
+
+/* ---- PDF (pdf.c) ---- */
+
+/* The PDF text cap when the caller gives none: a notice is a few pages. */
+#define JKB_PDF_TEXT_MAX ((size_t)64 * 1024 * 1024)
+
+/* Text of every page of a PDF (poppler-glib), pages separated by a blank
+ * line, lines broken mid-word by the layout joined again; at most max_text
+ * bytes (else JKB_ETOOBIG) and 2,000 pages. JKB_EFORMAT: poppler cannot open
+ * it ("not a readable PDF: ..."), or it has no text. On success *out is
+ * malloc'd, NUL-terminated, valid UTF-8 ending in a line feed. */
+jkb_status jkb_pdf_extract(const char *bytes, size_t len, size_t max_text, char **out,
+                           size_t *out_len, jkb_err *err);
 
 #endif
