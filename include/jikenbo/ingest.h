@@ -66,13 +66,23 @@ typedef struct jkb_feed {
     jkb_feed_item *items;
     size_t n;
     char *title;        /* the feed's own title; may be NULL */
+    int truncated;      /* 1: the feed has more than max_items items; the rest was not read */
 } jkb_feed;
 
 /* Does this look like an RSS or Atom feed (a <rss>, <feed> or <rdf:RDF>
- * root within the first KiB)? */
+ * root within the first KiB, after a BOM, the XML declaration, comments,
+ * processing instructions and a doctype)? 1 or 0. */
 int jkb_feed_sniff(const char *bytes, size_t len);
-/* Parse a feed (any encoding its XML declaration names) into items, at most
- * max_items (0: 100,000). JKB_EFORMAT when it is not a feed. */
+/* Parse a feed (RSS 2.0, RSS 1.0, Atom; any encoding its XML declaration
+ * names, Japanese ones decoded as jkb_text_decode does) into items, at most
+ * max_items (0: 100,000; more sets truncated). An item's text is its
+ * content (content:encoded or Atom content, else description or summary),
+ * HTML turned into text as jkb_text_decode does, with the item's title as
+ * first line and a blank line after it when the text does not start with
+ * it. Entities other than XML's own are not expanded. JKB_EFORMAT when it
+ * is not a feed or not well-formed XML ("not a well-formed feed: <libxml2's
+ * reason> (line N)"), JKB_ETOOBIG when the items' text passes 64 MiB. On
+ * failure *out is zeroed. */
 jkb_status jkb_feed_parse(const char *bytes, size_t len, size_t max_items, jkb_feed *out, jkb_err *err);
 void jkb_feed_free(jkb_feed *f);
 
@@ -94,9 +104,15 @@ typedef struct jkb_fetched {
     char final_url[2048];/* after redirects: the source to keep */
 } jkb_fetched;
 
-/* Fetch url. Refuses schemes other than http(s) (JKB_EINVAL), caps the size
- * and the redirects, and fails on HTTP statuses >= 400 (JKB_EIO, the status
- * in the message). */
+/* Fetch url. Refuses schemes other than http(s) (JKB_EINVAL "only http and
+ * https URLs are fetched", before any network access; redirects to another
+ * scheme are not followed either), caps the size (JKB_ETOOBIG "larger than N
+ * bytes", counted after Content-Encoding), the time and the redirects
+ * (JKB_EIO), and fails on HTTP statuses >= 400 (JKB_EIO "HTTP 404 from
+ * <url>"). The body is NUL-terminated (not counted in len). On failure *out
+ * is zeroed. Thread-safe: libcurl's process-wide curl_global_init runs once,
+ * on the first call of any thread (pthread_once); no init call is needed and
+ * it is never undone. See docs/ingest.md. */
 jkb_status jkb_fetch(const char *url, const jkb_fetch_opts *opts, jkb_fetched *out, jkb_err *err);
 void jkb_fetched_free(jkb_fetched *f);
 
