@@ -36,7 +36,7 @@ static void one(const char *bytes, size_t len, const char *name, const char *hin
         CHECK(!"the decoded text is valid UTF-8");
     }
     CHECK(memchr(t.charset, 0, sizeof t.charset) != NULL);
-    CHECK(t.format == JKB_FMT_TEXT || t.format == JKB_FMT_HTML);
+    CHECK(t.format == JKB_FMT_TEXT || t.format == JKB_FMT_HTML || t.format == JKB_FMT_PDF);
     if (fmt != JKB_FMT_AUTO)
         CHECK(t.format == fmt);
     if (t.format == JKB_FMT_TEXT)
