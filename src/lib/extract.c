@@ -2348,6 +2348,19 @@ static void do_timeline(nctx *c)
                 sc[k].kinds[JKB_EV_REPORTED] = 0;
         }
     }
+    /* Xには3月11日に、Yには翌12日に報告: one verb for a list of dates */
+    for (size_t k = nd; k-- > 1;) {
+        const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k - 1);
+        const jkb_date_hit *nx = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
+        range s = sent_of(c, (uint32_t)d->start);
+        int any = 0;
+        for (int ev = 0; ev < JKB_EV__COUNT; ev++)
+            any |= sc[k - 1].kinds[ev] != 0;
+        if (any || sc[k - 1].not_event || nx->start >= s.b || !JKB_AT(c->s, c->n, d->end, "に、"))
+            continue;
+        for (int ev = 0; ev < JKB_EV__COUNT; ev++)
+            sc[k - 1].kinds[ev] = sc[k].kinds[ev];
+    }
     for (size_t k = 0; k < nd; k++) {
         const jkb_date_hit *d = &JKB_VEC_AT(&c->dates, jkb_date_hit, k);
         int *kinds = sc[k].kinds;
@@ -2432,7 +2445,11 @@ static void do_timeline(nctx *c)
             uint32_t rb = nx && nx->start < s.b ? (uint32_t)nx->start : s.b;
             if (sc[k].seg_end > rb && (!nx || nx->start >= sc[k].seg_end))
                 rb = sc[k].seg_end;
-            uint32_t to = authorities_in(c, ra, rb, 0);
+            /* 個人情報保護委員会には3月11日に、所轄の警察署には翌12日に報告: the
+             * body named before a date is the one told that day */
+            uint32_t to = ra < d->start ? authorities_in(c, ra, (uint32_t)d->start, 0) : 0;
+            if (!to)
+                to = authorities_in(c, (uint32_t)d->end, rb, 0);
             if (sc[k].report_b > sc[k].report_a)
                 to |= authorities_in(c, sc[k].report_a, sc[k].report_b, 0);
             if (to) {
