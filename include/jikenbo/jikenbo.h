@@ -246,9 +246,11 @@ typedef struct jkb_source {
 /* Write one record as a JSON object (no trailing newline). */
 jkb_status jkb_record_write_json(const jkb_record *rec, const char *text, const jkb_source *src,
                                  int flags, jkb_write_fn fn, void *ud);
-/* The same with every evidence offset made relative to base (the record's
- * extent.start when the notice's own text is kept apart from its file). */
-jkb_status jkb_record_write_json_at(const jkb_record *rec, const char *text, size_t base, const jkb_source *src,
+/* The same with base subtracted from every evidence offset: the record's
+ * extent.start when the notice's own text is kept apart from its file, or a
+ * negative file offset when text is a window read from the middle of a
+ * file. */
+jkb_status jkb_record_write_json_at(const jkb_record *rec, const char *text, int64_t base, const jkb_source *src,
                                     int flags, jkb_write_fn fn, void *ud);
 
 #ifdef __cplusplus

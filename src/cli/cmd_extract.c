@@ -5,6 +5,8 @@
  * threads and written in order as they finish.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,7 @@ typedef struct job {
     const char *file;
     cli_out *out;
     int flags;
+    int64_t file_offset; /* where text starts in the file (a window of a big file) */
 } job;
 
 typedef struct sink {
@@ -65,10 +68,10 @@ static int on_record(const jkb_record *r, const char *text, void *ud)
     case FMT_JSON:
         if (!s->first)
             fputs(",\n", s->f);
-        jkb_record_write_json(r, text, &src, j->flags | JKB_JSON_PRETTY, write_file, s->f);
+        jkb_record_write_json_at(r, text, -j->file_offset, &src, j->flags | JKB_JSON_PRETTY, write_file, s->f);
         break;
     case FMT_NDJSON:
-        jkb_record_write_json(r, text, &src, j->flags, write_file, s->f);
+        jkb_record_write_json_at(r, text, -j->file_offset, &src, j->flags, write_file, s->f);
         fputc('\n', s->f);
         break;
     case FMT_TABLE:
@@ -94,6 +97,7 @@ typedef struct block {
 
 typedef struct pool {
     job *j;
+    size_t index_base;
     const jkb_span *spans;
     block *blocks;
     size_t nblocks, next, written;
@@ -121,8 +125,8 @@ static void *worker(void *arg)
             snprintf(b->err.msg, sizeof b->err.msg, "out of memory");
         } else {
             sink s = {f, p->j, 1};
-            jkb_status rc = jkb_extract_spans(p->j->eng, p->j->text, p->j->len, p->spans + b->first, b->n, b->first,
-                                              on_record, &s, &b->err);
+            jkb_status rc = jkb_extract_spans(p->j->eng, p->j->text, p->j->len, p->spans + b->first, b->n,
+                                              p->index_base + b->first, on_record, &s, &b->err);
             if (fclose(f) != 0 || rc)
                 b->failed = 1;
         }
@@ -133,12 +137,13 @@ static void *worker(void *arg)
     }
 }
 
-static int extract_parallel(job *j, const jkb_span *spans, size_t n, int jobs, int *first)
+static int extract_parallel(job *j, const jkb_span *spans, size_t n, size_t index_base, int jobs, int *first)
 {
     int failed = 0;
     pool p;
     memset(&p, 0, sizeof p);
     p.j = j;
+    p.index_base = index_base;
     p.spans = spans;
     p.window = (size_t)jobs * 4;
     /* blocks of about a megabyte of text */
@@ -204,21 +209,49 @@ out:
     return failed;
 }
 
-/* Valid UTF-8 text that needs no decoding: no BOM, no CR, no NUL, not HTML. */
+#define WINDOW (16u << 20)
+
+/* The start of the first casebook header line (【…#…】) at or after at, or
+ * len: where a window of a big file may end without cutting a notice. */
+static size_t next_header(const char *s, size_t len, size_t at)
+{
+    for (size_t i = at; i + 4 <= len;) {
+        const char *nl = memchr(s + i, '\n', len - i);
+        if (!nl)
+            return len;
+        i = (size_t)(nl - s) + 1; /* the start of the next line */
+        if (len - i < 3 || memcmp(s + i, "【", 3) != 0)
+            continue;
+        size_t lim = i + 120 < len ? i + 120 : len;
+        for (size_t k = i + 3; k + 3 <= lim; k++) {
+            if (s[k] == '#')
+                return i;
+            if (memcmp(s + k, "】", 3) == 0)
+                break;
+        }
+    }
+    return len;
+}
+
+/* Valid UTF-8 text that needs no decoding: no BOM, no CR, no NUL, not HTML
+ * (name NULL: a later part of a file, whose start was checked already). */
 static int plain_utf8(const char *s, size_t n, const char *name)
 {
-    if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
-        return 0;
-    size_t nl = strlen(name);
-    if ((nl > 5 && strcmp(name + nl - 5, ".html") == 0) || (nl > 4 && strcmp(name + nl - 4, ".htm") == 0))
-        return 0;
+    if (name) {
+        if (n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
+            return 0;
+        size_t nl = strlen(name);
+        if ((nl > 5 && strcmp(name + nl - 5, ".html") == 0) || (nl > 4 && strcmp(name + nl - 4, ".htm") == 0) ||
+            (nl > 4 && strcmp(name + nl - 4, ".pdf") == 0))
+            return 0;
+        size_t k = 0;
+        /* sniff for markup or a PDF at the start */
+        while (k < n && k < 64 && (s[k] == ' ' || s[k] == '\n' || s[k] == '\t'))
+            k++;
+        if (k < n && (s[k] == '<' || s[k] == '%'))
+            return 0;
+    }
     size_t i = 0;
-    /* sniff for markup at the start */
-    while (i < n && i < 64 && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t'))
-        i++;
-    if (i < n && s[i] == '<')
-        return 0;
-    i = 0;
     while (i < n) {
         /* skip 8 ASCII bytes at a time */
         while (i + 8 <= n) {
@@ -287,8 +320,114 @@ static int plain_utf8(const char *s, size_t n, const char *name)
     return 1;
 }
 
+/* Extract the notices of buf[0, n) (a whole file or a window of one). */
+static int extract_text(job *j, size_t index_base, size_t *count, int jobs, int *first)
+{
+    jkb_span *spans = NULL;
+    size_t n = 0;
+    int failed = 0;
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    if (jkb_notices(j->text, j->len, &spans, &n, &err) != JKB_OK) {
+        cli_error("%s: %s", j->file, err.msg);
+        return 1;
+    }
+    if (jobs > 1 && n > 1) {
+        failed = extract_parallel(j, spans, n, index_base, jobs, first);
+    } else if (n) {
+        sink s = {stdout, j, *first};
+        jkb_status rc = jkb_extract_spans(j->eng, j->text, j->len, spans, n, index_base, on_record, &s, &err);
+        *first = s.first;
+        if (rc) {
+            cli_error("%s: %s", j->file, rc == JKB_ESTOP ? "writing the output failed" : err.msg);
+            failed = 1;
+        }
+    }
+    free(spans);
+    *count = n;
+    return failed;
+}
+
+/* A big UTF-8 file is read a window at a time, each window cut at a
+ * casebook header, so memory stays flat however large the casebook.
+ * *handled is 0 when the file is small or needs decoding: the caller reads
+ * it whole. */
+static int extract_stream(jkb_engine *eng, const char *path, size_t max, cli_out *out, int flags, int jobs, int *first,
+                          int *handled)
+{
+    *handled = 0;
+    if (out->single || strcmp(path, "-") == 0)
+        return 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0; /* the whole-file path reports it */
+    struct stat st;
+    int failed = 0;
+    char *buf = NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size <= 2 * (uint64_t)WINDOW ||
+        (uint64_t)st.st_size > max)
+        goto out;
+    size_t cap = 2 * (size_t)WINDOW + 65536, filled = 0;
+    buf = malloc(cap + 1);
+    if (!buf)
+        goto out;
+    int eof = 0;
+    int64_t off = 0;
+    size_t index_base = 0;
+    for (;;) {
+        while (!eof && filled < cap) {
+            ssize_t r = read(fd, buf + filled, cap - filled);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r < 0) {
+                cli_error("%s: %s", path, strerror(errno));
+                failed = 1;
+                *handled = 1;
+                goto out;
+            }
+            if (r == 0)
+                eof = 1;
+            filled += (size_t)r;
+        }
+        if (off == 0 && !*handled) {
+            /* the start decides: BOM, markup, encoding */
+            size_t chk = filled;
+            while (chk > 0 && chk < filled + 1 && ((unsigned char)buf[chk - 1] & 0xC0) == 0x80)
+                chk--;
+            if (chk > 0 && ((unsigned char)buf[chk - 1] & 0x80))
+                chk--;
+            if (!plain_utf8(buf, chk, path))
+                goto out;
+            *handled = 1;
+        }
+        size_t cut = eof ? filled : next_header(buf, filled, WINDOW);
+        if (cut == 0)
+            cut = filled; /* a notice bigger than the buffer: take it all */
+        job j = {eng, buf, cut, path, out, flags, off};
+        size_t n = 0;
+        if (extract_text(&j, index_base, &n, jobs, first))
+            failed = 1;
+        index_base += n;
+        off += (int64_t)cut;
+        memmove(buf, buf + cut, filled - cut);
+        filled -= cut;
+        if (eof && filled == 0)
+            break;
+        if (failed)
+            break;
+    }
+out:
+    free(buf);
+    close(fd);
+    return failed;
+}
+
 static int extract_file(jkb_engine *eng, const char *path, size_t max, cli_out *out, int flags, int jobs, int *first)
 {
+    int handled = 0;
+    int sfail = extract_stream(eng, path, max, out, flags, jobs, first, &handled);
+    if (handled)
+        return sfail;
     cli_input in;
     char why[256];
     const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
@@ -315,7 +454,8 @@ static int extract_file(jkb_engine *eng, const char *path, size_t max, cli_out *
         text = t.text;
         len = t.len;
     }
-    if (out->single && len) {
+    job j = {eng, text, len, strcmp(path, "-") == 0 ? "-" : path, out, flags, 0};
+    if (out->single) {
         spans = malloc(sizeof *spans);
         if (!spans) {
             cli_error("%s: out of memory", name);
@@ -324,28 +464,23 @@ static int extract_file(jkb_engine *eng, const char *path, size_t max, cli_out *
         }
         spans[0].start = 0;
         spans[0].end = (uint32_t)len;
-        n = 1;
-    } else if (jkb_notices(text, len, &spans, &n, &err) != JKB_OK) {
-        cli_error("%s: %s", name, err.msg);
-        failed = 1;
-        goto out;
-    }
-    if (n == 0) {
-        cli_error("%s: no notice text found (empty or blank input)", name);
-        goto out;
-    }
-    job j = {eng, text, len, strcmp(path, "-") == 0 ? "-" : path, out, flags};
-    if (jobs > 1 && n > 1) {
-        failed = extract_parallel(&j, spans, n, jobs, first);
-    } else {
-        sink s = {stdout, &j, *first};
-        jkb_status rc = jkb_extract_spans(eng, text, len, spans, n, 0, on_record, &s, &err);
-        *first = s.first;
-        if (rc) {
-            cli_error("%s: %s", name, rc == JKB_ESTOP ? "writing the output failed" : err.msg);
-            failed = 1;
+        n = len ? 1 : 0;
+        if (n && jobs <= 1) {
+            sink s = {stdout, &j, *first};
+            jkb_status rc = jkb_extract_spans(eng, text, len, spans, n, 0, on_record, &s, &err);
+            *first = s.first;
+            if (rc) {
+                cli_error("%s: %s", name, rc == JKB_ESTOP ? "writing the output failed" : err.msg);
+                failed = 1;
+            }
+        } else if (n) {
+            failed = extract_parallel(&j, spans, n, 0, jobs, first);
         }
+    } else {
+        failed = extract_text(&j, 0, &n, jobs, first);
     }
+    if (n == 0 && !failed)
+        cli_error("%s: no notice text found (empty or blank input)", name);
 out:
     free(spans);
     jkb_text_free(&t);

@@ -11,7 +11,7 @@
 #include "util.h"
 
 typedef struct w {
-    size_t base; /* subtracted from every evidence offset */
+    int64_t base; /* subtracted from every evidence offset */
     jkb_write_fn fn;
     void *ud;
     int failed;
@@ -303,10 +303,10 @@ jkb_status jkb_record_write_json(const jkb_record *r, const char *doc, const jkb
     return jkb_record_write_json_at(r, doc, 0, src, flags, fn, ud);
 }
 
-jkb_status jkb_record_write_json_at(const jkb_record *r, const char *doc, size_t base, const jkb_source *src, int flags,
+jkb_status jkb_record_write_json_at(const jkb_record *r, const char *doc, int64_t base, const jkb_source *src, int flags,
                                     jkb_write_fn fn, void *ud)
 {
-    if (!r || !fn || base > r->extent.start)
+    if (!r || !fn || (base > 0 && (uint64_t)base > r->extent.start))
         return JKB_EINVAL;
     w o;
     o.base = base;
