@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "jikenbo/jikenbo.h"
+#include "jikenbo/assess.h"
 
 enum { CLI_OK = 0, CLI_FAILED = 1, CLI_USAGE = 2 };
 
@@ -55,5 +56,12 @@ int cmd_extract(int argc, char **argv);
 void help_extract(FILE *f);
 int cmd_text(int argc, char **argv);
 void help_text(FILE *f);
+int cmd_assess(int argc, char **argv);
+void help_assess(FILE *f);
+/* Assess one record (text: the document its spans point into, len bytes;
+ * may be NULL) and print it in fmt, after a ",\n" unless *first (json).
+ * rules NULL: the compiled-in table. Returns non-zero on failure. */
+int cli_assess_print(const jkb_rules *rules, const jkb_record *rec, const char *text, size_t len, const char *file,
+                     cli_format fmt, const jkb_assess_opts *opts, int *first);
 
 #endif

@@ -19,6 +19,8 @@ static void usage(FILE *f)
                "commands:\n"
                "  extract FILE...   extract the records of notices (text, HTML; - for stdin)\n"
                "  text FILE...      print the document text that evidence offsets point into\n"
+               "  assess FILE...    reporting obligations of notices (APPI, My Number, GDPR, SEC):\n"
+               "                    which apply and why, their deadlines, met or late\n"
                "  help [COMMAND]    show help for a command\n"
                "\n"
                "options:\n"
@@ -41,6 +43,10 @@ static int help(int argc, char **argv)
     }
     if (strcmp(argv[1], "text") == 0) {
         help_text(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "assess") == 0) {
+        help_assess(stdout);
         return CLI_OK;
     }
     cli_error("no such command: %s (see 'jikenbo --help')", argv[1]);
@@ -68,6 +74,8 @@ int main(int argc, char **argv)
         rc = cmd_extract(argc - 1, argv + 1);
     } else if (strcmp(cmd, "text") == 0) {
         rc = cmd_text(argc - 1, argv + 1);
+    } else if (strcmp(cmd, "assess") == 0) {
+        rc = cmd_assess(argc - 1, argv + 1);
     } else {
         cli_error("no such command: %s (see 'jikenbo --help')", cmd);
         rc = CLI_USAGE;
