@@ -52,7 +52,14 @@ typedef struct jkb_notice_in {
     const char *record_json;
     size_t record_json_len;
     const char *engine_version; /* jkb_version() */
+    /* Optional: jkb_store_hash(text, len) computed beforehand (on another
+     * thread, say); NULL: jkb_store_put computes it. */
+    const char *content_hash;
 } jkb_notice_in;
+
+/* The content hash a notice is stored under: SHA-256 of its text as 64
+ * lower-case hex digits and a NUL. */
+void jkb_store_hash(const char *text, size_t len, char out[65]);
 
 typedef enum jkb_put_outcome {
     JKB_PUT_STORED = 0,    /* a new notice */

@@ -64,4 +64,18 @@ void help_assess(FILE *f);
 int cli_assess_print(const jkb_rules *rules, const jkb_record *rec, const char *text, size_t len, const char *file,
                      cli_format fmt, const jkb_assess_opts *opts, int *first);
 
+/* The casebook commands (cmd_store.c). */
+int cmd_ingest(int argc, char **argv);
+void help_ingest(FILE *f);
+int cmd_search(int argc, char **argv);
+void help_search(FILE *f);
+int cmd_show(int argc, char **argv);
+void help_show(FILE *f);
+int cmd_stats(int argc, char **argv);
+void help_stats(FILE *f);
+int cmd_export(int argc, char **argv);
+void help_export(FILE *f);
+int cmd_reindex(int argc, char **argv);
+void help_reindex(FILE *f);
+
 #endif

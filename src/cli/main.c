@@ -21,15 +21,32 @@ static void usage(FILE *f)
                "  text FILE...      print the document text that evidence offsets point into\n"
                "  assess FILE...    reporting obligations of notices (APPI, My Number, GDPR, SEC):\n"
                "                    which apply and why, their deadlines, met or late\n"
+               "  ingest PATH...    read notices into the casebook (files, folders, URLs, feeds, -)\n"
+               "  search [QUERY]    find notices in the casebook (full text and filters)\n"
+               "  show ID           a stored notice: record, evidence marked in its text, incident\n"
+               "  stats --by DIM    count incidents by month, category, org_kind, actor, …; --timing\n"
+               "  export            write stored records as ndjson, json or csv\n"
+               "  reindex           extract every stored notice again with this engine\n"
                "  help [COMMAND]    show help for a command\n"
                "\n"
                "options:\n"
                "  -h, --help        show this help\n"
                "  -V, --version     print the version\n"
                "\n"
+               "The casebook is ./jikenbo.db unless --db PATH|URL or $JIKENBO_DB names another.\n"
                "Exit status: 0 success, 1 some input failed, 2 usage error.\n"
                "See jikenbo(1).\n");
 }
+
+static const struct {
+    const char *name;
+    int (*run)(int, char **);
+    void (*help)(FILE *);
+} COMMANDS[] = {
+    {"ingest", cmd_ingest, help_ingest}, {"search", cmd_search, help_search},
+    {"show", cmd_show, help_show},       {"stats", cmd_stats, help_stats},
+    {"export", cmd_export, help_export}, {"reindex", cmd_reindex, help_reindex},
+};
 
 static int help(int argc, char **argv)
 {
@@ -37,6 +54,11 @@ static int help(int argc, char **argv)
         usage(stdout);
         return CLI_OK;
     }
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        if (strcmp(argv[1], COMMANDS[i].name) == 0) {
+            COMMANDS[i].help(stdout);
+            return CLI_OK;
+        }
     if (strcmp(argv[1], "extract") == 0) {
         help_extract(stdout);
         return CLI_OK;
@@ -77,8 +99,14 @@ int main(int argc, char **argv)
     } else if (strcmp(cmd, "assess") == 0) {
         rc = cmd_assess(argc - 1, argv + 1);
     } else {
-        cli_error("no such command: %s (see 'jikenbo --help')", cmd);
-        rc = CLI_USAGE;
+        rc = -1;
+        for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+            if (strcmp(cmd, COMMANDS[i].name) == 0)
+                rc = COMMANDS[i].run(argc - 1, argv + 1);
+        if (rc < 0) {
+            cli_error("no such command: %s (see 'jikenbo --help')", cmd);
+            rc = CLI_USAGE;
+        }
     }
     /* a full disk or a closed pipe must not pass silently */
     if (fflush(stdout) != 0 || ferror(stdout)) {

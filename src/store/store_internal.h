@@ -1,0 +1,146 @@
+/*
+ * The casebook store inside: what store.c (the backend-independent part)
+ * hands to a backend, and the table of functions a backend provides.
+ * SQLite is sqlite.c; a PostgreSQL backend (pg.c) fills the same table.
+ */
+#ifndef JKB_STORE_INTERNAL_H
+#define JKB_STORE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jikenbo/store.h"
+
+/* Follow-ups are linked to an earlier notice published at most this many
+ * days before them. */
+#define STORE_FOLLOWUP_DAYS 365
+/* Full-text queries: at most this many whitespace-separated terms, each at
+ * most this many bytes. */
+#define STORE_MAX_TERMS 16
+#define STORE_MAX_TERM_BYTES 256
+
+/* One notice to put, with every derived column computed once by store.c, so
+ * that backends only write them. Strings are NUL-terminated; NULL is SQL
+ * NULL. */
+typedef struct store_put {
+    const jkb_notice_in *in;
+    char hash[65];            /* SHA-256 of the text, lower-case hex */
+    const char *record_json;
+    size_t record_len;
+    /* The record without its trailing "source" member: two records are the
+     * same when these bytes are (the same text met in another file or at
+     * another index is not a changed record). */
+    size_t record_core_len;
+    char published[11];       /* "YYYY-MM-DD", "" when unknown */
+    int64_t day_key;          /* store_day_key(published), 0 when unknown */
+    int year;                 /* 0 when unknown */
+    char *title, *org, *case_id; /* owned copies, may be NULL */
+    char *org_key;            /* org without spaces (ASCII and U+3000), NULL without org */
+    int org_kind;             /* -1: none */
+    int report_no;            /* 0: none */
+    int followup;             /* a follow-up notice (第N報 N>=2, 続報, 調査結果, 最終報) */
+    uint32_t categories, data_classes, authorities, vectors, measures;
+    int has_affected;
+    int64_t affected;
+    const char *leak_status;  /* schema key or NULL */
+    const jkb_strv *actors;
+    size_t n_actors;
+    char ingested_at[21];     /* UTC, "YYYY-MM-DDTHH:MM:SSZ" */
+} store_put;
+
+/* One whitespace-separated term of a full-text query. */
+typedef struct store_term {
+    const char *s;            /* into store_query.textbuf, NUL-terminated */
+    size_t len;               /* bytes */
+    size_t nchars;            /* Unicode characters */
+} store_term;
+
+/* A validated query: jkb_query's filters, date bounds as strings and the
+ * full text split into terms. Every value goes to the database as a bound
+ * parameter. */
+typedef struct store_query {
+    const jkb_query *q;
+    char since[11];           /* published >= since; "" when open */
+    char until[11];           /* published < until (exclusive); "" when open */
+    int64_t since_key, until_key; /* the same as day keys; 0 when open */
+    store_term terms[STORE_MAX_TERMS];
+    size_t n_terms;
+    char *textbuf;            /* owned */
+} store_query;
+
+/* Stats dimensions. */
+typedef enum store_dim {
+    DIM_MONTH, DIM_YEAR, DIM_CATEGORY, DIM_ORG_KIND, DIM_VECTOR, DIM_ACTOR, DIM_DATA_CLASS, DIM_AUTHORITY
+} store_dim;
+
+/* A stats row from a backend: label (for bitmask and enum dimensions the
+ * enum value as decimal text, "-1" for none; for month/year the period; for
+ * actors the name; NULL for unknown). */
+typedef int (*store_count_fn)(const char *label, int64_t count, void *ud);
+/* One notice's timeline source: its incident and record JSON. */
+typedef int (*store_record_fn)(int64_t incident_id, const char *published, const char *record_json, void *ud);
+
+typedef struct store_ops {
+    const char *name;     /* "sqlite", "postgresql" */
+    /* target: the URL or path as given (the backend strips its prefix). */
+    jkb_status (*open)(jkb_store *s, const char *target, jkb_err *err);
+    void (*close)(jkb_store *s);
+    jkb_status (*begin)(jkb_store *s, jkb_err *err);
+    /* Called inside the transaction before commit: give every notice that
+     * has no case_id and a publication year the next number of its year
+     * ("YYYY-NNN", at least three digits), in order of publication (then
+     * id), counting past the numbers already given and past the YYYY-NNN
+     * case ids kept from sources; set case_auto = 1. */
+    jkb_status (*assign_case_ids)(jkb_store *s, jkb_err *err);
+    jkb_status (*commit)(jkb_store *s, jkb_err *err);
+    jkb_status (*rollback)(jkb_store *s, jkb_err *err);
+    /* Store or update one notice (see store.h for the outcomes). A new
+     * notice gets an incident: a follow-up joins the incident of the latest
+     * notice of the same org_key published within STORE_FOLLOWUP_DAYS before
+     * it; otherwise a new incident, which also takes in the incidents of the
+     * same org_key that have no first notice and began within
+     * STORE_FOLLOWUP_DAYS after it (a first report stored after its
+     * follow-ups). An updated notice keeps its incident and case_id (unless
+     * the record now has one); its full-text row changes only when the title
+     * did. */
+    jkb_status (*put)(jkb_store *s, const store_put *p, jkb_put_outcome *outcome, int64_t *id, jkb_err *err);
+    jkb_status (*search)(jkb_store *s, const store_query *sq, jkb_row_fn fn, void *ud, size_t *total, jkb_err *err);
+    jkb_status (*get)(jkb_store *s, int64_t id, jkb_row_fn fn, void *ud, jkb_err *err);
+    jkb_status (*incident)(jkb_store *s, int64_t incident_id, jkb_row_fn fn, void *ud, jkb_err *err);
+    /* Counts per label in any order; store.c sorts them. */
+    jkb_status (*stats)(jkb_store *s, store_dim dim, const store_query *sq, int notices, store_count_fn fn, void *ud,
+                        jkb_err *err);
+    /* Every notice matching sq with its incident, for the timing. */
+    jkb_status (*each_record)(jkb_store *s, const store_query *sq, store_record_fn fn, void *ud, jkb_err *err);
+    jkb_status (*each_text)(jkb_store *s, jkb_text_fn fn, void *ud, jkb_err *err);
+} store_ops;
+
+struct jkb_store {
+    const store_ops *ops;
+    void *impl;           /* the backend's connection state */
+    int in_tx;
+};
+
+extern const store_ops jkb_store_sqlite_ops;
+#ifdef JKB_WITH_PG
+extern const store_ops jkb_store_pg_ops;
+#endif
+
+/* Helpers of store.c for backends. */
+jkb_status store_fail(jkb_err *err, jkb_status code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* The schema files of one backend ("sqlite-", "pg-"), by version: data of
+ * version v (1-based) or NULL; *max receives the highest version. */
+const char *store_schema(const char *prefix, int v, size_t *len, int *max);
+/* The length of a record's JSON without its trailing "source" member. */
+size_t store_record_core(const char *json, size_t len);
+/* Days from 0000-03-01 to a date, plus one (so 0 can mean "no date"): the
+ * publication order as a number. */
+int64_t store_day_key(jkb_date d);
+/* Parse "YYYY-MM-DD" (or a prefix) into a jkb_date; returns 0 when it is none. */
+jkb_date store_parse_date(const char *s);
+
+#endif

@@ -1,0 +1,153 @@
+#!/bin/sh
+# The casebook commands end to end on the bundled sample: ingest (again:
+# unchanged), search in every format and with filters, show, stats by every
+# dimension and --timing, export, reindex, --help and `help CMD` of every
+# command, and the exit statuses of bad input.
+# usage: tests/store/cli.sh JIKENBO_BINARY [SOURCE_DIR]
+set -u
+BIN=$1
+SRC=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+DB=$T/c.db
+FAILS=0
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+# expect STATUS CMD...: run, keep stdout/stderr in $T/out, $T/err
+expect() {
+    want=$1
+    shift
+    "$@" >"$T/out" 2>"$T/err"
+    got=$?
+    [ "$got" = "$want" ] || fail "exit $got (want $want): $* :: $(head -c 300 "$T/err")"
+}
+has() { grep -q -- "$1" "$T/$2" || fail "'$1' not in $2 of the last command: $(head -c 300 "$T/$2")"; }
+
+# ---- ingest ----
+expect 0 "$BIN" ingest --db "$DB" "$SRC/sample"
+has '^[0-9]* stored, 0 unchanged, 0 updated, 0 skipped$' err
+STORED=$(tail -n 1 "$T/err" | cut -d' ' -f1)
+[ "$STORED" -ge 9 ] || fail "only $STORED notices from sample/"
+printf '\r' >"$T/cr"
+if grep -q "$(cat "$T/cr")" "$T/err"; then fail "a progress bar while stderr is not a terminal"; fi
+expect 0 "$BIN" ingest --db "$DB" "$SRC/sample"
+has "^0 stored, $STORED unchanged, 0 updated, 0 skipped\$" err
+# a missing file, a binary file and one over the cap are reported and skipped
+head -c 3000 /dev/urandom >"$T/binary.txt"
+printf '\000\001\002' >>"$T/binary.txt"
+expect 1 "$BIN" ingest --db "$DB" "$T/no-such-file.txt" "$T/binary.txt" "$SRC/sample/shop-card.txt"
+has 'no-such-file.txt' err
+has 'binary.txt' err
+has "^0 stored, 1 unchanged, 0 updated, 2 skipped\$" err
+expect 1 "$BIN" ingest --db "$DB" --max-size 1K "$SRC/sample/shop-card.txt"
+has 'max-size' err
+has '1 skipped$' err
+# stdin, and $JIKENBO_DB
+printf '令和7年3月3日\n\n株式会社テスト標準入力\n\n書類の紛失について\n\n当社は書類を紛失しました。\n' >"$T/stdin.txt"
+JIKENBO_DB=$DB expect 0 "$BIN" ingest - <"$T/stdin.txt"
+has '^1 stored' err
+expect 2 "$BIN" ingest --db "$DB"
+expect 2 "$BIN" ingest --db "$DB" --bogus "$SRC/sample"
+
+# ---- search ----
+expect 0 "$BIN" search --db "$DB" 紛失
+has 'USBメモリ' out
+has 'テスト標準入力' out
+expect 0 "$BIN" search --db "$DB" ランサムウェア --format json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d)>=1 and "record" in d[0], d' "$T/out" ||
+    fail "search --format json is not a JSON array of notices"
+expect 0 "$BIN" search --db "$DB" --format ndjson
+[ "$(wc -l <"$T/out")" -eq $((STORED + 1)) ] || fail "ndjson gives $(wc -l <"$T/out") lines"
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out" || fail "ndjson lines"
+expect 0 "$BIN" search --db "$DB" --format csv --category misdelivery
+has '^id,incident_id,case_id' out
+has '朝凪市' out
+expect 0 "$BIN" search --db "$DB" --org-kind medical --format ndjson
+has '翠嶺会' out
+expect 0 "$BIN" search --db "$DB" --actor lockbit --format ndjson
+has 'LockBit' out
+expect 0 "$BIN" search --db "$DB" --data-class credit_card --authority ppc --since 2025-01 --until 2025-12
+has 'ハナミズキ' out
+expect 0 "$BIN" search --db "$DB" --limit 2
+[ "$(wc -l <"$T/out")" -eq 3 ] || fail "--limit 2 gives $(wc -l <"$T/out") lines"
+has 'notices' err
+expect 0 "$BIN" search --db "$DB" '"NEAR(' 
+expect 0 "$BIN" search --db "$DB" "' OR 1=1 --"
+has 'no notice matched' err
+expect 0 "$BIN" search --db "$DB" --actor "x'); DROP TABLE notices; --"
+expect 2 "$BIN" search --db "$DB" --category nosuch
+has 'ransomware' err
+expect 2 "$BIN" search --db "$DB" --since 2023-13
+expect 2 "$BIN" search --db "$DB" --since 2024 --until 2023
+expect 2 "$BIN" search --db "$DB" '   '
+expect 2 "$BIN" search --db "$DB" --format xml
+expect 2 "$BIN" search --db "$DB" a b
+
+# ---- show ----
+ID=$("$BIN" search --db "$DB" USBメモリ --format csv | sed -n 2p | cut -d, -f1)
+expect 0 "$BIN" show --db "$DB" "$ID"
+has 'record' out
+has '«' out
+has '»\[categories:loss_theft\]' out
+has '^incident ' out
+has 'USBメモリ' out
+expect 0 "$BIN" show --db "$DB" --json "$ID"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["text"] and d["notice"]["record"]' "$T/out" ||
+    fail "show --json"
+expect 1 "$BIN" show --db "$DB" 999999
+has 'no notice' err
+expect 2 "$BIN" show --db "$DB" abc
+expect 2 "$BIN" show --db "$DB"
+
+# ---- stats ----
+for by in month year category org_kind vector actor data_class authority; do
+    expect 0 "$BIN" stats --db "$DB" --by $by
+    expect 0 "$BIN" stats --db "$DB" --by $by --notices --format csv
+done
+expect 0 "$BIN" stats --db "$DB" --by category --format json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d and "incidents" in d[0]' "$T/out" || fail "stats json"
+expect 0 "$BIN" stats --db "$DB" --by org_kind --since 2025
+has 'medical' out
+expect 0 "$BIN" stats --db "$DB" --timing
+has 'detected_to_reported' out
+expect 0 "$BIN" stats --db "$DB" --timing --format ndjson
+expect 2 "$BIN" stats --db "$DB" --by colour
+expect 2 "$BIN" stats --db "$DB"
+
+# ---- export ----
+for f in ndjson json csv; do
+    expect 0 "$BIN" export --db "$DB" --format $f
+done
+expect 0 "$BIN" export --db "$DB" --format ndjson --category ransomware
+has 'ransomware' out
+expect 2 "$BIN" export --db "$DB" --format stix
+has 'not available yet' err
+expect 2 "$BIN" export --db "$DB" --format misp
+
+# ---- reindex ----
+expect 0 "$BIN" reindex --db "$DB"
+has "^$((STORED + 1)) notices, 0 updated, $((STORED + 1)) unchanged\$" err
+
+# ---- a casebook from a newer jikenbo ----
+cp "$DB" "$T/newer.db"
+if command -v sqlite3 >/dev/null; then
+    sqlite3 "$T/newer.db" "UPDATE meta SET value = '99' WHERE key = 'schema_version'"
+    expect 1 "$BIN" search --db "$T/newer.db"
+    has 'created by a newer jikenbo' err
+fi
+expect 1 "$BIN" search --db "$T/no/such/dir/x.db"
+
+# ---- help ----
+for c in ingest search show stats export reindex; do
+    expect 0 "$BIN" $c --help
+    has "usage: jikenbo $c" out
+    expect 0 "$BIN" help $c
+    has "usage: jikenbo $c" out
+done
+expect 0 "$BIN" --help
+has 'ingest' out
+
+if [ $FAILS -ne 0 ]; then
+    echo "$FAILS failures"
+    exit 1
+fi
+echo "PASS: store cli"
