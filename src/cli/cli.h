@@ -78,4 +78,10 @@ void help_export(FILE *f);
 int cmd_reindex(int argc, char **argv);
 void help_reindex(FILE *f);
 
+/* The web casebook (cmd_serve.c, cmd_report.c; src/server). */
+int cmd_serve(int argc, char **argv);
+void help_serve(FILE *f);
+int cmd_report(int argc, char **argv);
+void help_report(FILE *f);
+
 #endif
