@@ -28,6 +28,7 @@ static void usage(FILE *f)
                "  export            write stored records as ndjson, json or csv\n"
                "  reindex           extract every stored notice again with this engine\n"
                "  serve             the casebook on the web: a JSON API and a page (loopback)\n"
+               "  report            a self-contained HTML report of a period (counts, charts, incidents)\n"
                "  help [COMMAND]    show help for a command\n"
                "\n"
                "options:\n"
@@ -47,7 +48,7 @@ static const struct {
     {"ingest", cmd_ingest, help_ingest}, {"search", cmd_search, help_search},
     {"show", cmd_show, help_show},       {"stats", cmd_stats, help_stats},
     {"export", cmd_export, help_export}, {"reindex", cmd_reindex, help_reindex},
-    {"serve", cmd_serve, help_serve},
+    {"serve", cmd_serve, help_serve},     {"report", cmd_report, help_report},
 };
 
 static int help(int argc, char **argv)

@@ -187,6 +187,7 @@ jkb_status jkb_server_run(const jkb_server_opts *o, jkb_err *err);
 
 typedef struct jkb_html_report_opts {
     jkb_date since, until; /* y == 0: open */
+    const jkb_query *query; /* other filters (category, …); NULL: none */
     const char *title;     /* NULL: "Casebook report" with the period */
 } jkb_html_report_opts;
 
