@@ -16,15 +16,17 @@
  * begin with it; past this many it is checked with LIKE on the rows instead
  * (a one-character term over a large casebook). */
 #define SHORT_TERM_MAX_TRIGRAMS 2000
+/* Sort keys are day << DAY_SHIFT | the notice's number within its day. */
+#define DAY_SHIFT 20
 #define STR(x) #x
 #define XSTR(x) STR(x)
 #define SQL_MAX 6144
 #define MAX_BINDS 96
 
 enum {
-    ST_FIND, ST_INSERT, ST_FTS_INSERT, ST_FTS_DELETE, ST_FTS_READD, ST_ACTOR_INSERT, ST_ACTOR_DELETE, ST_UPDATE,
+    ST_FIND, ST_INSERT, ST_FTS_DELETE, ST_FTS_READD, ST_ACTOR_INSERT, ST_ACTOR_DELETE, ST_UPDATE,
     ST_FOLLOW, ST_INCIDENT_NEW, ST_ORPHANS, ST_ADOPT, ST_INCIDENT_DEL, ST_CASE_PENDING, ST_CASE_MAX, ST_CASE_SET,
-    ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_VOCAB, ST_GET, ST_INCIDENT_ROWS, ST_NEXT_TEXT, ST_NEXT_ID,
+    ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_VOCAB, ST_GET, ST_INCIDENT_ROWS, ST_NEXT_TEXT, ST_NEXT_KEY, ST_FTS_BATCH,
     ST__COUNT
 };
 
@@ -32,12 +34,9 @@ static const char *const SQL[ST__COUNT] = {
     [ST_FIND] = "SELECT id, record_json, title IS NOT ?2, sortkey FROM notices WHERE content_hash = ?1",
     [ST_INSERT] = "INSERT INTO notices(content_hash, published, year, org_kind, categories, data_classes, authorities,"
                   " vectors, measures, affected, report_no, followup, incident_id, case_id, leak_status, org, org_key,"
-                  " title, source, idx, engine_version, ingested_at, record_json, text, id, sortkey)"
+                  " title, source, idx, engine_version, ingested_at, record_json, text, sortkey)"
                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-                  " ?21, ?22, ?23, ?24, ?25, ?26)",
-    /* the same values as the view notices_fts_src gives (see the schema) */
-    [ST_FTS_INSERT] = "INSERT INTO notices_fts(rowid, title, text)"
-                      " VALUES(?1, ?2 || char(65535, 65535), ?3 || char(65535, 65535))",
+                  " ?21, ?22, ?23, ?24, ?25)",
     [ST_FTS_DELETE] = "INSERT INTO notices_fts(notices_fts, rowid, title, text)"
                       " SELECT 'delete', id, title, text FROM notices_fts_src WHERE id = ?1",
     [ST_FTS_READD] = "INSERT INTO notices_fts(rowid, title, text) SELECT id, title, text FROM notices_fts_src WHERE id = ?1",
@@ -68,9 +67,11 @@ static const char *const SQL[ST__COUNT] = {
     [ST_GET] = NULL,           /* built from ROW_COLUMNS */
     [ST_INCIDENT_ROWS] = NULL, /* built from ROW_COLUMNS */
     [ST_NEXT_TEXT] = "SELECT id, text, source, idx, engine_version FROM notices WHERE id > ?1 ORDER BY id LIMIT 1",
-    /* ids are given here, so the sort key (which holds the id) is known
-     * before the row is written; one writer at a time (BEGIN IMMEDIATE) */
-    [ST_NEXT_ID] = "SELECT coalesce(max(id), 0) + 1 FROM notices",
+    /* the next key of a day (one writer at a time: BEGIN IMMEDIATE) */
+    [ST_NEXT_KEY] = "SELECT coalesce(max(sortkey) + 1, ?1) FROM notices WHERE sortkey >= ?1 AND sortkey < ?2",
+    /* the same values as the view notices_fts_src gives (see the schema) */
+    [ST_FTS_BATCH] = "INSERT INTO notices_fts(rowid, title, text) SELECT sortkey, title || char(65535, 65535),"
+                     " text || char(65535, 65535) FROM notices WHERE id >= ?1 ORDER BY +sortkey",
 };
 
 /* The columns of a jkb_notice_row, in fill_row's order. */
@@ -81,6 +82,11 @@ static const char *const SQL[ST__COUNT] = {
 typedef struct sq3 {
     sqlite3 *db;
     sqlite3_stmt *st[ST__COUNT];
+    /* The first notice id written in the open transaction (0: none): the
+     * notices from it on get their full-text rows at commit, in key order,
+     * because FTS5 flushes its pending terms whenever a rowid comes lower
+     * than the one before (and publication dates arrive in any order). */
+    int64_t batch_first;
 } sq3;
 
 static jkb_status db_fail(sq3 *d, jkb_err *err, const char *what)
@@ -277,6 +283,7 @@ out:
 static jkb_status sq_begin(jkb_store *s, jkb_err *err)
 {
     sq3 *d = s->impl;
+    d->batch_first = 0;
     sqlite3_stmt *st = stmt(d, ST_BEGIN);
     if (!st || run(st) != SQLITE_OK)
         return db_fail(d, err, "starting a transaction");
@@ -286,6 +293,7 @@ static jkb_status sq_begin(jkb_store *s, jkb_err *err)
 static jkb_status sq_commit(jkb_store *s, jkb_err *err)
 {
     sq3 *d = s->impl;
+    d->batch_first = 0;
     sqlite3_stmt *st = stmt(d, ST_COMMIT);
     if (!st || run(st) != SQLITE_OK) {
         jkb_status rc = db_fail(d, err, "committing");
@@ -298,14 +306,16 @@ static jkb_status sq_commit(jkb_store *s, jkb_err *err)
 static jkb_status sq_rollback(jkb_store *s, jkb_err *err)
 {
     sq3 *d = s->impl;
+    d->batch_first = 0;
     sqlite3_stmt *st = stmt(d, ST_ROLLBACK);
     if (!st || run(st) != SQLITE_OK)
         return db_fail(d, err, "rolling back");
     return JKB_OK;
 }
 
-/* Case numbers per year, in order of publication, past the numbers given. */
-static jkb_status sq_assign_case_ids(jkb_store *s, jkb_err *err)
+/* Case numbers per year, in order of publication, past the numbers given;
+ * then the batch's full-text rows. */
+static jkb_status sq_prepare_commit(jkb_store *s, jkb_err *err)
 {
     sq3 *d = s->impl;
     struct {
@@ -389,6 +399,19 @@ static jkb_status sq_assign_case_ids(jkb_store *s, jkb_err *err)
             rc = db_fail(d, err, "numbering cases");
             goto out;
         }
+    }
+    if (d->batch_first) {
+        sqlite3_stmt *f = stmt(d, ST_FTS_BATCH);
+        if (!f) {
+            rc = db_fail(d, err, "indexing the notices");
+            goto out;
+        }
+        sqlite3_bind_int64(f, 1, d->batch_first);
+        if (run(f) != SQLITE_OK) {
+            rc = db_fail(d, err, "indexing the notices");
+            goto out;
+        }
+        d->batch_first = 0;
     }
 out:
     free(ids);
@@ -514,9 +537,24 @@ static jkb_status find_incident(sq3 *d, const store_put *p, int64_t *incident, j
     return JKB_OK;
 }
 
-/* The notice's place in the casebook's order (see the schema): ids stay
- * below 2^32. */
-static int64_t sort_key(const store_put *p, int64_t id) { return (p->day_key << 32) | id; }
+/* A new place in the casebook's order (see the schema): the day's next
+ * key, after the notices of the same day stored before. */
+static jkb_status new_key(sq3 *d, int64_t day, int64_t *key, jkb_err *err)
+{
+    sqlite3_stmt *st = stmt(d, ST_NEXT_KEY);
+    if (!st)
+        return db_fail(d, err, "storing the notice");
+    sqlite3_bind_int64(st, 1, day << DAY_SHIFT);
+    sqlite3_bind_int64(st, 2, (day + 1) << DAY_SHIFT);
+    int r = sqlite3_step(st);
+    *key = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_reset(st);
+    if (*key < 0)
+        return db_fail(d, err, "storing the notice");
+    if (*key >= (day + 1) << DAY_SHIFT)
+        return store_fail(err, JKB_ETOOBIG, "more than %d notices of one publication day", (1 << DAY_SHIFT) - 1);
+    return JKB_OK;
+}
 
 static jkb_status sq_put(jkb_store *s, const store_put *p, jkb_put_outcome *outcome, int64_t *id, jkb_err *err)
 {
@@ -534,7 +572,7 @@ static jkb_status sq_put(jkb_store *s, const store_put *p, jkb_put_outcome *outc
         size_t oldlen = (size_t)sqlite3_column_bytes(st, 1);
         int title_changed = sqlite3_column_int(st, 2);
         int64_t oldkey = sqlite3_column_int64(st, 3);
-        int64_t newkey = sort_key(p, nid);
+        int64_t newkey = oldkey;
         size_t oc = old ? store_record_core(old, oldlen) : 0;
         int same = old && oc == p->record_core_len && memcmp(old, p->record_json, oc) == 0;
         sqlite3_reset(st);
@@ -543,9 +581,14 @@ static jkb_status sq_put(jkb_store *s, const store_put *p, jkb_put_outcome *outc
             *outcome = JKB_PUT_UNCHANGED;
             return JKB_OK;
         }
+        if ((oldkey >> DAY_SHIFT) != p->day_key) {
+            jkb_status krc = new_key(d, p->day_key, &newkey, err);
+            if (krc)
+                return krc;
+        }
         /* the text is the same; its full-text row moves when the title or
          * the publication date (the row's key) changed */
-        int reindex = title_changed || newkey != oldkey;
+        int reindex = (title_changed || newkey != oldkey) && !(d->batch_first && nid >= d->batch_first);
         if (reindex) {
             /* the old indexed values must be given back to delete them */
             st = stmt(d, ST_FTS_DELETE);
@@ -591,20 +634,13 @@ static jkb_status sq_put(jkb_store *s, const store_put *p, jkb_put_outcome *outc
         return db_fail(d, err, "looking up the notice");
     if (in->len > 0x7fffffff || p->record_len > 0x7fffffff)
         return store_fail(err, JKB_ETOOBIG, "a notice of more than 2 GB");
-    int64_t incident, nid = 0;
+    int64_t incident, key;
     jkb_status rc = find_incident(d, p, &incident, err);
     if (rc)
         return rc;
-    st = stmt(d, ST_NEXT_ID);
-    if (!st)
-        return db_fail(d, err, "storing the notice");
-    if (sqlite3_step(st) == SQLITE_ROW)
-        nid = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    if (nid <= 0 || nid >= ((int64_t)1 << 32))
-        return nid <= 0 ? db_fail(d, err, "storing the notice")
-                        : store_fail(err, JKB_ETOOBIG, "the casebook holds 2^32 notices");
-    int64_t key = sort_key(p, nid);
+    rc = new_key(d, p->day_key, &key, err);
+    if (rc)
+        return rc;
     st = stmt(d, ST_INSERT);
     if (!st)
         return db_fail(d, err, "storing the notice");
@@ -622,18 +658,13 @@ static jkb_status sq_put(jkb_store *s, const store_put *p, jkb_put_outcome *outc
     bind_text(st, 22, p->ingested_at);
     sqlite3_bind_text(st, 23, p->record_json, (int)p->record_len, SQLITE_STATIC);
     sqlite3_bind_text(st, 24, in->text, (int)in->len, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 25, nid);
-    sqlite3_bind_int64(st, 26, key);
+    sqlite3_bind_int64(st, 25, key);
     if (run(st) != SQLITE_OK)
         return db_fail(d, err, "storing the notice");
-    st = stmt(d, ST_FTS_INSERT);
-    if (!st)
-        return db_fail(d, err, "indexing the notice");
-    sqlite3_bind_int64(st, 1, key);
-    bind_text(st, 2, p->title);
-    sqlite3_bind_text(st, 3, in->text, (int)in->len, SQLITE_STATIC);
-    if (run(st) != SQLITE_OK)
-        return db_fail(d, err, "indexing the notice");
+    int64_t nid = sqlite3_last_insert_rowid(d->db);
+    /* its full-text row comes at commit (sq_prepare_commit) */
+    if (!d->batch_first)
+        d->batch_first = nid;
     rc = put_actors(d, nid, p, 0, err);
     if (rc)
         return rc;
@@ -919,18 +950,18 @@ static void filters(qb *q, const store_query *sq, const qctx *c, const char *key
         q_text(q, qq->actor, strlen(qq->actor));
         q_sql(q, "))");
     }
-    /* a date range is a key range; undated notices (key < 2^32) are in none */
+    /* a date range is a key range; undated notices (day 0) are in none */
     if (sq->since_key || sq->until_key) {
         q_sql(q, " AND ");
         q_sql(q, key);
         q_sql(q, " >= ");
-        q_int(q, (sq->since_key ? sq->since_key : 1) << 32);
+        q_int(q, (sq->since_key ? sq->since_key : 1) << DAY_SHIFT);
     }
     if (sq->until_key) {
         q_sql(q, " AND ");
         q_sql(q, key);
         q_sql(q, " < ");
-        q_int(q, sq->until_key << 32);
+        q_int(q, sq->until_key << DAY_SHIFT);
     }
 }
 
@@ -1299,7 +1330,7 @@ const store_ops jkb_store_sqlite_ops = {
     .open = sq_open,
     .close = sq_close,
     .begin = sq_begin,
-    .assign_case_ids = sq_assign_case_ids,
+    .prepare_commit = sq_prepare_commit,
     .commit = sq_commit,
     .rollback = sq_rollback,
     .put = sq_put,

@@ -302,7 +302,7 @@ jkb_status jkb_store_commit(jkb_store *s, jkb_err *err)
 {
     if (!s || !s->in_tx)
         return store_fail(err, JKB_EINVAL, "no transaction is open");
-    jkb_status rc = s->ops->assign_case_ids(s, err);
+    jkb_status rc = s->ops->prepare_commit(s, err);
     if (rc) {
         s->ops->rollback(s, NULL);
         s->in_tx = 0;

@@ -90,8 +90,10 @@ typedef struct store_ops {
      * has no case_id and a publication year the next number of its year
      * ("YYYY-NNN", at least three digits), in order of publication (then
      * id), counting past the numbers already given and past the YYYY-NNN
-     * case ids kept from sources; set case_auto = 1. */
-    jkb_status (*assign_case_ids)(jkb_store *s, jkb_err *err);
+     * case ids kept from sources; set case_auto = 1. A backend that defers
+     * index work to the end of a batch does it here too (SQLite adds the
+     * batch's full-text rows in key order). */
+    jkb_status (*prepare_commit)(jkb_store *s, jkb_err *err);
     jkb_status (*commit)(jkb_store *s, jkb_err *err);
     jkb_status (*rollback)(jkb_store *s, jkb_err *err);
     /* Store or update one notice (see store.h for the outcomes). A new

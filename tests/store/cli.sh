@@ -69,7 +69,7 @@ expect 0 "$BIN" search --db "$DB" --data-class credit_card --authority ppc --sin
 has 'ハナミズキ' out
 expect 0 "$BIN" search --db "$DB" --limit 2
 [ "$(wc -l <"$T/out")" -eq 3 ] || fail "--limit 2 gives $(wc -l <"$T/out") lines"
-has 'notices' err
+has 'newest 2 shown' err
 expect 0 "$BIN" search --db "$DB" '"NEAR(' 
 expect 0 "$BIN" search --db "$DB" "' OR 1=1 --"
 has 'no notice matched' err

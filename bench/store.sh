@@ -1,0 +1,86 @@
+#!/bin/sh
+# The casebook benchmark: ingest 100,000 generated notices (about 5 KB each,
+# bench/gen.py) into a fresh SQLite casebook and report notices/s; then time
+# 200 mixed searches on it in-process (`jikenbo search --bench`): full text
+# of 2 to 9 characters, with and without filters, newest first, terms that
+# occur in most notices and terms that occur in none; p50 and p99 in ms.
+# Figures go to stdout and BUILD_DIR/bench/store-results.txt.
+# usage: bench/store.sh [BUILD_DIR]      (env: SIZE_MB, default 500)
+set -eu
+BUILD=${1:-build}
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+BIN=$BUILD/jikenbo
+OUT=$BUILD/bench
+SIZE_MB=${SIZE_MB:-500}
+mkdir -p "$OUT"
+[ -x "$BIN" ] || { echo "no $BIN: build first" >&2; exit 2; }
+CORPUS=$OUT/corpus-$SIZE_MB.txt
+DB=$OUT/store-bench.db
+RES=$OUT/store-results.txt
+
+[ -f "$CORPUS" ] || python3 "$SRC/bench/gen.py" "$CORPUS" "$SIZE_MB"
+rm -f "$DB" "$DB-wal" "$DB-shm"
+
+TIMEFMT="%e %U %S %M"
+if [ -x /usr/bin/time ]; then TIME="/usr/bin/time -f $TIMEFMT -o $OUT/store-time.txt"; else TIME=""; fi
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+start=$(date +%s.%N)
+$TIME "$BIN" ingest --db "$DB" --max-size 2G "$CORPUS" 2>"$OUT/store-ingest.err"
+end=$(date +%s.%N)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+summary=$(tail -n 1 "$OUT/store-ingest.err")
+stored=$(echo "$summary" | cut -d' ' -f1)
+wall=$(echo "$end - $start" | bc -l)
+rate=$(echo "$stored / $wall" | bc -l)
+mb=$(stat -c %s "$CORPUS")
+cpu="n/a"; rss="n/a"
+if [ -f "$OUT/store-time.txt" ]; then
+    set -- $(tail -n 1 "$OUT/store-time.txt")
+    cpu=$(echo "$2 + $3" | bc -l); rss=$(( $4 / 1024 ))
+fi
+dbsize=$(stat -c %s "$DB")
+
+# 200 queries: 40 terms (2 to 9 characters) × 5 filter sets
+python3 - "$OUT/store-queries.txt" <<'PY'
+import sys
+terms = [
+    # in most of the generated notices
+    "当社", "流出", "被害", "お詫び", "暗号化", "漏えい", "個人情報", "不正アクセス", "再発防止", "ランサムウェア",
+    "クレジットカード", "個人情報保護委員会",
+    # in some
+    "紛失", "誤送", "委託", "LockBit", "誤送信", "身代金", "USBメモリ", "VPN機器", "電子カルテ", "教育委員会",
+    "フォレンジック", "二次被害", "脅迫文", "SQLインジェクション", "税額情報", "成績情報",
+    # in none
+    "鯖江", "虚偽", "警視庁", "北朝鮮", "内部不正", "仮想通貨", "ゼロデイ", "漏洩事案", "標的型攻撃", "第三者委員会",
+]
+filters = ["", "category=ransomware", "org-kind=medical", "since=2023-01\tuntil=2023-12",
+           "data-class=credit_card\tauthority=police"]
+assert len(terms) == 40
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    for flt in filters:
+        for t in terms:
+            f.write(t + ("\t" + flt if flt else "") + "\n")
+PY
+# one pass to warm the page cache, then the measured pass
+"$BIN" search --db "$DB" --bench "$OUT/store-queries.txt" >"$OUT/store-search-warmup.txt"
+"$BIN" search --db "$DB" --bench "$OUT/store-queries.txt" >"$OUT/store-search.txt"
+lat=$(tail -n 1 "$OUT/store-search.txt")
+p50=$(echo "$lat" | sed 's/.*p50 \([0-9.]*\) ms.*/\1/')
+p99=$(echo "$lat" | sed 's/.*p99 \([0-9.]*\) ms.*/\1/')
+mx=$(echo "$lat" | sed 's/.*max \([0-9.]*\) ms.*/\1/')
+# the slowest queries, for the record
+slow=$(sort -t' ' -k1 -g -r "$OUT/store-search.txt" | grep -v '^queries' | head -n 5 | tr '\t' ' ')
+
+{
+    echo "jikenbo casebook benchmark (SQLite $(sqlite3 --version 2>/dev/null | cut -d' ' -f1), $(nproc) CPUs)"
+    echo "corpus: $CORPUS ($(echo "$mb / 1000000" | bc) MB)"
+    printf 'ingest: %s notices in %.1f s = %.0f notices/s (CPU %s s, peak RSS %s MiB, casebook %d MB)\n' \
+        "$stored" "$wall" "$rate" "$cpu" "$rss" $((dbsize / 1000000))
+    echo "        $summary"
+    echo "        load average before: $load_before, after: $load_after"
+    printf 'search: 200 queries, p50 %s ms, p99 %s ms, max %s ms (limit 20, newest first, no total count)\n' \
+        "$p50" "$p99" "$mx"
+    echo "slowest:"
+    echo "$slow" | sed 's/^/  /'
+    echo "targets: ingest >= 2000 notices/s; search p50 <= 10 ms, p99 <= 100 ms"
+} | tee "$RES"
