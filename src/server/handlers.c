@@ -18,6 +18,14 @@
 
 /* ------------------------------------------------------------ parameters */
 
+static void put_record(jkb_wbuf *b, const char *json)
+{
+    if (json)
+        jkb_wbuf_json_raw(b, json, strlen(json));
+    else
+        jkb_wbuf_puts(b, "null");
+}
+
 typedef struct params {
     jkb_query q;
     const char *const *extra; /* other parameter names this route takes */
@@ -168,7 +176,7 @@ static int one_row(const jkb_notice_row *r, void *ud)
     jkb_wbuf_puts(b, ",\"engine_version\":");
     jkb_wbuf_json_cstr(b, r->engine_version);
     jkb_wbuf_puts(b, ",\"record\":");
-    jkb_wbuf_puts(b, r->record_json ? r->record_json : "null");
+    put_record(b, r->record_json);
     jkb_wbuf_puts(b, ",\"text\":");
     jkb_wbuf_json_str(b, r->text ? r->text : "", r->text ? r->text_len : 0);
     jkb_wbuf_add(b, "}", 1);
@@ -390,7 +398,7 @@ static int export_row(const jkb_notice_row *r, void *ud)
         jkb_wbuf_puts(b, ",\"engine_version\":");
         jkb_wbuf_json_cstr(b, r->engine_version);
         jkb_wbuf_puts(b, ",\"record\":");
-        jkb_wbuf_puts(b, r->record_json ? r->record_json : "null");
+        put_record(b, r->record_json);
         jkb_wbuf_puts(b, "}\n");
     } else {
         jkb_wbuf_printf(b, "%lld,%lld,", (long long)r->id, (long long)r->incident_id);
@@ -665,10 +673,9 @@ static int stored_row(const jkb_notice_row *r, void *ud)
     jkb_wbuf_printf(o->b, "{\"id\":%lld,\"outcome\":\"%s\",\"notice\":", (long long)r->id,
                     names[o->outcome <= JKB_PUT_UPDATED ? o->outcome : 0]);
     jkb_row_json(o->b, r);
-    o->b->len--;
     jkb_wbuf_puts(o->b, ",\"record\":");
-    jkb_wbuf_puts(o->b, r->record_json ? r->record_json : "null");
-    jkb_wbuf_puts(o->b, "}}");
+    put_record(o->b, r->record_json);
+    jkb_wbuf_puts(o->b, "}");
     return o->b->failed;
 }
 

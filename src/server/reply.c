@@ -138,6 +138,22 @@ void jkb_wbuf_json_str(jkb_wbuf *b, const char *s, size_t n)
     jkb_wbuf_add(b, "\"", 1);
 }
 
+void jkb_wbuf_json_raw(jkb_wbuf *b, const char *s, size_t n)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *esc = s[i] == '<' ? "\\u003c" : s[i] == '>' ? "\\u003e" : s[i] == '&' ? "\\u0026" : NULL;
+        if (!esc) {
+            run++;
+            continue;
+        }
+        jkb_wbuf_add(b, s + i - run, run);
+        run = 0;
+        jkb_wbuf_add(b, esc, 6);
+    }
+    jkb_wbuf_add(b, s + n - run, run);
+}
+
 void jkb_wbuf_json_cstr(jkb_wbuf *b, const char *s) { jkb_wbuf_json_str(b, s, s ? strlen(s) : 0); }
 
 void jkb_wbuf_html(jkb_wbuf *b, const char *s, size_t n)

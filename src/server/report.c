@@ -62,23 +62,6 @@ static void tags_html(jkb_wbuf *b, json_t *labels, const char *table, uint32_t m
     }
 }
 
-/* JSON of our own into a <script> block: a '<' can only stand inside a
- * string there, where \u003c means the same, and "</script>" cannot form. */
-static void json_in_script(jkb_wbuf *b, const char *s, size_t n)
-{
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] != '<') {
-            run++;
-            continue;
-        }
-        jkb_wbuf_add(b, s + i - run, run);
-        run = 0;
-        jkb_wbuf_puts(b, "\\u003c");
-    }
-    jkb_wbuf_add(b, s + n - run, run);
-}
-
 /* Inline an asset; a "</" in it would end the element early, so such a file is refused. */
 static int inline_asset(jkb_wbuf *b, const char *name, const char *close, jkb_err *err)
 {
@@ -353,13 +336,13 @@ jkb_status jkb_report_html(jkb_store *s, const jkb_html_report_opts *o, jkb_wbuf
     jkb_wbuf_puts(b, "</main>\n<footer class=\"foot\"><p>jikenbo ");
     jkb_wbuf_puts(b, jkb_version());
     jkb_wbuf_puts(b, "</p></footer>\n<script type=\"application/json\" id=\"jkb-data\">{\"labels\":");
-    json_in_script(b, lab->data, lab->len);
+    jkb_wbuf_json_raw(b, lab->data, lab->len);
     jkb_wbuf_puts(b, ",\"monthly\":");
-    json_in_script(b, monthly.p, monthly.len);
+    jkb_wbuf_json_raw(b, monthly.p, monthly.len);
     jkb_wbuf_puts(b, ",\"timing\":");
-    json_in_script(b, timing.p, timing.len);
+    jkb_wbuf_json_raw(b, timing.p, timing.len);
     jkb_wbuf_puts(b, ",\"data_classes\":");
-    json_in_script(b, data.p, data.len);
+    jkb_wbuf_json_raw(b, data.p, data.len);
     jkb_wbuf_puts(b, "}</script>\n<script>\n");
     if (inline_asset(b, "charts.js", "script", err) != 0 || inline_asset(b, "report.js", "script", err) != 0) {
         st = JKB_EINVAL;

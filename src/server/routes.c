@@ -70,10 +70,17 @@ static int suspicious(const char *path, const char *raw)
         if (*p == '/' && p[1] == '.' && (p[2] == '/' || !p[2] || (p[2] == '.' && (p[3] == '/' || !p[3]))))
             return 1;
     }
-    /* MHD decodes %2e%2e before we see the path; look at what was sent too */
-    for (const char *p = raw; p && *p && *p != '?'; p++)
-        if (*p == '%' && (p[1] == '2') && (p[2] == 'e' || p[2] == 'E' || p[2] == 'f' || p[2] == 'F'))
+    /* MHD decodes the path before we see it (and a %00 would end it there):
+     * look at what was sent for encoded dots, slashes, backslashes and controls */
+    for (const char *p = raw; p && *p && *p != '?'; p++) {
+        if (*p != '%')
+            continue;
+        char a = p[1], b = (char)(p[1] ? p[2] : 0);
+        int lo = b == 'e' || b == 'E' || b == 'f' || b == 'F' || b == 'c' || b == 'C';
+        if (a == '0' || a == '1' || (a == '2' && (b == 'e' || b == 'E' || b == 'f' || b == 'F')) ||
+            (a == '5' && (b == 'c' || b == 'C')) || (a == '7' && lo))
             return 1;
+    }
     return 0;
 }
 

@@ -38,6 +38,10 @@ void jkb_wbuf_printf(jkb_wbuf *b, const char *fmt, ...)
  * too, so that the JSON can sit inside an HTML <script> block. */
 void jkb_wbuf_json_str(jkb_wbuf *b, const char *s, size_t n);
 void jkb_wbuf_json_cstr(jkb_wbuf *b, const char *s);
+/* A JSON text of our own writers (a stored record) copied with '<', '>'
+ * and '&' as \u003c…: those bytes stand only inside its strings, where the
+ * escape means the same, and the JSON stays inert inside HTML. NULL: null. */
+void jkb_wbuf_json_raw(jkb_wbuf *b, const char *s, size_t n);
 /* Text as HTML character data or a quoted attribute value. */
 void jkb_wbuf_html(jkb_wbuf *b, const char *s, size_t n);
 /* The keys of a bitmask as a JSON array. */
