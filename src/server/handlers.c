@@ -564,7 +564,8 @@ void h_export(const jkb_req *rq, const char *arg, jkb_reply *out)
     if (st == JKB_OK && f.failed)
         st = JKB_ENOMEM;
     if (st == JKB_OK) {
-        qsort(f.v, f.n, sizeof *f.v, cmp_first);
+        if (f.n)
+            qsort(f.v, f.n, sizeof *f.v, cmp_first);
         e.f = &f;
         st = jkb_export_new((jkb_export_format)xfmt, &xo, &e.x, &err);
     }

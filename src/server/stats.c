@@ -91,6 +91,20 @@ static int collect_split(const char *label, int64_t count, void *ud)
     return 0;
 }
 
+typedef struct present {
+    char seen[32];
+    const char *(*keys)(int);
+} present;
+
+static int note_present(const char *label, int64_t count, void *ud)
+{
+    present *p = ud;
+    int v = label ? jkb_key_lookup(p->keys, label, strlen(label)) : -1;
+    if (v >= 0 && v < 32 && count > 0)
+        p->seen[v] = 1;
+    return 0;
+}
+
 static const struct {
     const char *name;
     const char *(*keys)(int);
@@ -135,10 +149,14 @@ jkb_status jkb_stats_json(jkb_store *s, const jkb_query *q, const char *by, cons
             st = JKB_ENOMEM;
             goto out;
         }
-        int fixed = *(const int *)(const void *)((const char *)q + SPLITS[sp].off);
+        /* count by the split dimension first and ask again only for the
+         * values that occur: most months hold a few of the categories */
+        present p = {{0}, SPLITS[sp].keys};
+        st = jkb_store_stats(s, SPLITS[sp].name, q, notices, note_present, &p, err);
+        if (st != JKB_OK)
+            goto out;
         for (size_t v = 0; v < a.n_vals; v++) {
-            /* a filter on the split dimension leaves one value to count */
-            if (fixed >= 0 && (int)v != fixed)
+            if (!p.seen[v])
                 continue;
             jkb_query qv = *q;
             *(int *)(void *)((char *)&qv + SPLITS[sp].off) = (int)v;
@@ -335,7 +353,8 @@ jkb_status jkb_timing_json(jkb_store *s, const jkb_query *q, jkb_wbuf *b, jkb_er
         st = JKB_ENOMEM;
     if (st != JKB_OK)
         goto out;
-    qsort(a.v, a.n, sizeof *a.v, by_incident);
+    if (a.n) /* qsort wants a pointer even for nothing */
+        qsort(a.v, a.n, sizeof *a.v, by_incident);
     size_t counts[sizeof BINS / sizeof BINS[0]] = {0};
     size_t total = 0;
     for (size_t i = 0; i < a.n;) {

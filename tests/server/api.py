@@ -31,7 +31,9 @@ def check(name, ok, detail=""):
         print("ok   " + name)
     else:
         failed += 1
-        print("FAIL " + name + (": " + detail if detail else ""))
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        print("FAIL " + name + (": " + str(detail) if detail else ""))
 
 
 class Reply:
