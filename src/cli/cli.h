@@ -84,4 +84,8 @@ void help_serve(FILE *f);
 int cmd_report(int argc, char **argv);
 void help_report(FILE *f);
 
+/* Leak-site claims (cmd_claims.c; src/link). */
+int cmd_claims(int argc, char **argv);
+void help_claims(FILE *f);
+
 #endif

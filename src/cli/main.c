@@ -29,6 +29,8 @@ static void usage(FILE *f)
                "  reindex           extract every stored notice again with this engine\n"
                "  serve             the casebook on the web: a JSON API and a page (loopback)\n"
                "  report            a self-contained HTML report of a period (counts, charts, incidents)\n"
+               "  claims CMD        leak-site claims: import (ransomwatch JSON, lists), list, report\n"
+               "                    (matched to the casebook; claimed but undisclosed, and the reverse)\n"
                "  help [COMMAND]    show help for a command\n"
                "\n"
                "options:\n"
@@ -49,6 +51,7 @@ static const struct {
     {"show", cmd_show, help_show},       {"stats", cmd_stats, help_stats},
     {"export", cmd_export, help_export}, {"reindex", cmd_reindex, help_reindex},
     {"serve", cmd_serve, help_serve},     {"report", cmd_report, help_report},
+    {"claims", cmd_claims, help_claims},
 };
 
 static int help(int argc, char **argv)
