@@ -48,6 +48,38 @@ has '^1 stored' err
 expect 2 "$BIN" ingest --db "$DB"
 expect 2 "$BIN" ingest --db "$DB" --bogus "$SRC/sample"
 
+# folders: hidden files skipped, a symbolic link back up read once
+mkdir -p "$T/tree/sub" "$T/tree/.hidden"
+cp "$SRC/sample/city-misdelivery.txt" "$T/tree/sub/"
+cp "$SRC/sample/shop-card.txt" "$T/tree/.hidden/"
+printf 'not a notice' >"$T/tree/.dotfile.txt"
+ln -s .. "$T/tree/sub/loop"
+expect 0 "$BIN" ingest --db "$T/tree.db" "$T/tree"
+has '^1 stored, 0 unchanged, 0 updated, 0 skipped$' err
+# feeds: each item with its link as source
+if [ -f "$SRC/tests/unit/data/feed-atom.xml" ]; then
+    expect 0 "$BIN" ingest --db "$T/feed.db" "$SRC/tests/unit/data/feed-atom.xml"
+    expect 0 "$BIN" search --db "$T/feed.db" --format csv
+    has 'https://casebook.example.org/' out
+fi
+# http: a URL's notice is the same notice as the file it serves
+if command -v python3 >/dev/null; then
+    PORT=$((20000 + $$ % 20000))
+    python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$SRC/sample" >/dev/null 2>&1 &
+    HTTPD=$!
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 0.2)" 2>/dev/null && break
+        sleep 0.2
+    done
+    expect 0 "$BIN" ingest --db "$DB" "http://127.0.0.1:$PORT/shop-card.txt"
+    has '^0 stored, 1 unchanged, 0 updated, 0 skipped$' err
+    expect 1 "$BIN" ingest --db "$DB" "http://127.0.0.1:$PORT/no-such-notice.txt"
+    has '404' err
+    has '1 skipped$' err
+    kill "$HTTPD" 2>/dev/null
+    wait "$HTTPD" 2>/dev/null
+fi
+
 # ---- search ----
 expect 0 "$BIN" search --db "$DB" 紛失
 has 'USBメモリ' out

@@ -11,7 +11,8 @@ SRC=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
 command -v sqlite3 >/dev/null || { echo "sqlite3 CLI missing: skipped"; exit 77; }
 command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
 T=$(mktemp -d)
-trap 'kill -9 "${PID:-0}" 2>/dev/null || true; rm -rf "$T"' EXIT
+PID=
+trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null; rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 # 8,000 generated notices (about 40 MB) in files of 40 notices
@@ -56,7 +57,7 @@ sqlite3 "$DB" "INSERT INTO notices_fts(notices_fts) VALUES('integrity-check')" |
 fts=$(sqlite3 "$DB" 'SELECT count(*) FROM notices_fts_docsize')
 [ "$fts" = "$n" ] || fail "$n notices but $fts full-text rows"
 bad=$(sqlite3 "$DB" "SELECT count(*) FROM notices WHERE record_json IS NULL OR record_json = '' OR incident_id IS NULL
-                     OR incident_id NOT IN (SELECT id FROM incidents) OR id NOT IN (SELECT id FROM notices_fts_docsize)")
+                     OR incident_id NOT IN (SELECT id FROM incidents) OR sortkey NOT IN (SELECT id FROM notices_fts_docsize)")
 [ "$bad" = 0 ] || fail "$bad notices are half-written"
 orphans=$(sqlite3 "$DB" 'SELECT count(*) FROM actors WHERE notice_id NOT IN (SELECT id FROM notices)')
 [ "$orphans" = 0 ] || fail "$orphans actor rows without their notice"
