@@ -964,6 +964,8 @@ typedef struct progress {
     uint64_t start, last;
     size_t files, nfiles, notices;
     uint64_t bytes, total;
+    uint64_t partial; /* notice text stored from the file being read: a
+                       * large casebook file moves the bar before it ends */
 } progress;
 
 static void progress_draw(progress *p, int final)
@@ -975,8 +977,9 @@ static void progress_draw(progress *p, int final)
         return;
     p->last = t;
     double secs = (double)(t - p->start) / 1e9;
-    double mbs = secs > 0 ? (double)p->bytes / 1e6 / secs : 0;
-    double frac = p->total ? (double)p->bytes / (double)p->total : (p->nfiles ? (double)p->files / (double)p->nfiles : 0);
+    uint64_t done = p->bytes + p->partial;
+    double mbs = secs > 0 ? (double)done / 1e6 / secs : 0;
+    double frac = p->total ? (double)done / (double)p->total : (p->nfiles ? (double)p->files / (double)p->nfiles : 0);
     if (frac > 1)
         frac = 1;
     char bar[32];
@@ -1137,7 +1140,7 @@ int cmd_ingest(int argc, char **argv)
         goto out;
     }
     started = 1;
-    progress pr = {!quiet && isatty(STDERR_FILENO), now_ns(), 0, 0, in.n, 0, 0, in.bytes};
+    progress pr = {!quiet && isatty(STDERR_FILENO), now_ns(), 0, 0, in.n, 0, 0, in.bytes, 0};
     jkb_err err;
     memset(&err, 0, sizeof err);
     size_t in_batch = 0;
@@ -1155,6 +1158,7 @@ int cmd_ingest(int argc, char **argv)
         } else if (m.kind == MSG_FILE_DONE) {
             pr.files++;
             pr.bytes += m.bytes;
+            pr.partial = 0;
         } else if (!failed) {
             for (size_t i = 0; i < m.n && !failed; i++) {
                 item *it = &m.items[i];
@@ -1179,6 +1183,7 @@ int cmd_ingest(int argc, char **argv)
                 else
                     unchanged++;
                 pr.notices++;
+                pr.partial += it->len;
                 if (++in_batch >= BATCH_NOTICES) {
                     if (jkb_store_commit(s, &err) != JKB_OK) {
                         failed = 1;

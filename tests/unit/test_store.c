@@ -217,10 +217,13 @@ static one get(jkb_store *s, int64_t id)
 
 /* ================================================================ tests */
 
+static void fts_consistent(const char *url);
+
 static void test_put_idempotent(void **state)
 {
     (void)state;
-    jkb_store *s = fresh(NULL, 0);
+    char url[512];
+    jkb_store *s = fresh(url, sizeof url);
     spec a = {.text = "株式会社テスト商事は不正アクセスを受けました。", .title = "不正アクセスについて",
               .org = "株式会社テスト商事", .y = 2024, .m = 5, .d = 1, .cats = 1u << JKB_CAT_UNAUTHORIZED_ACCESS};
     jkb_put_outcome o;
@@ -257,6 +260,7 @@ static void test_put_idempotent(void **state)
     assert_int_equal(text_hits(s, "テスト商事"), 1);
     /* outside a transaction a put is refused */
     assert_int_equal(put_spec(s, &a, &o, &id2), JKB_EINVAL);
+    fts_consistent(url);
     jkb_store_close(s);
 }
 
@@ -850,6 +854,73 @@ static void test_extracted(void **state)
     jkb_store_close(s);
 }
 
+/* The FTS5 index agrees with the table (SQLite only). */
+static void fts_consistent(const char *url)
+{
+    if (!is_sqlite())
+        return;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(url, &db), SQLITE_OK);
+    int rc = sqlite3_exec(db, "INSERT INTO notices_fts(notices_fts) VALUES('integrity-check')", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "integrity-check: %s\n", sqlite3_errmsg(db));
+    sqlite3_close(db);
+    assert_int_equal(rc, SQLITE_OK);
+}
+
+static void test_update_moves(void **state)
+{
+    (void)state;
+    char url[512];
+    jkb_store *s = fresh(url, sizeof url);
+    spec a = {.text = "日付と題が変わる通知。漏えいの可能性。", .title = "旧い題", .org = "X社", .y = 2024, .m = 1, .d = 5};
+    spec other = {.text = "動かない通知。", .title = "動かない", .org = "Y社", .y = 2023, .m = 6, .d = 1};
+    jkb_put_outcome o;
+    int64_t id, id2, oid;
+    jkb_query q;
+    hits h;
+    begin(s);
+    assert_int_equal(put_spec(s, &a, &o, &id), JKB_OK);
+    assert_int_equal(put_spec(s, &other, &o, &oid), JKB_OK);
+    /* changed within the batch that stored it */
+    spec b = a;
+    b.m = 2;
+    b.title = "新しい題";
+    assert_int_equal(put_spec(s, &b, &o, &id2), JKB_OK);
+    assert_int_equal(o, JKB_PUT_UPDATED);
+    assert_int_equal(id, id2);
+    commit(s);
+    assert_int_equal(text_hits(s, "新しい題"), 1);
+    assert_int_equal(text_hits(s, "旧い題"), 0);
+    assert_int_equal(text_hits(s, "漏えい"), 1);
+    jkb_query_init(&q);
+    q.since = (jkb_date){2024, 2, 0};
+    q.until = (jkb_date){2024, 2, 0};
+    assert_int_equal(search(s, &q, &h, NULL, NULL), 1);
+    fts_consistent(url);
+    /* changed in a later batch: moved to another year */
+    spec c = a;
+    c.y = 2022;
+    c.title = "三番目の題";
+    begin(s);
+    assert_int_equal(put_spec(s, &c, &o, &id2), JKB_OK);
+    assert_int_equal(o, JKB_PUT_UPDATED);
+    commit(s);
+    assert_int_equal(text_hits(s, "三番目の題"), 1);
+    assert_int_equal(text_hits(s, "新しい題"), 0);
+    assert_int_equal(text_hits(s, "通知"), 2);
+    jkb_query_init(&q);
+    q.since = (jkb_date){2024, 0, 0};
+    assert_int_equal(search(s, &q, &h, NULL, NULL), 0);
+    jkb_query_init(&q);
+    q.text = "通知";
+    assert_int_equal(search(s, &q, &h, NULL, NULL), 2);
+    assert_int_equal(h.id[0], oid); /* 2023 before 2022 */
+    assert_int_equal(h.id[1], id);
+    fts_consistent(url);
+    jkb_store_close(s);
+}
+
 static void test_schema_versions(void **state)
 {
     (void)state;
@@ -910,7 +981,8 @@ int main(void)
         cmocka_unit_test(test_fulltext),       cmocka_unit_test(test_short_terms),
         cmocka_unit_test(test_hostile_text),   cmocka_unit_test(test_stats),
         cmocka_unit_test(test_timing),         cmocka_unit_test(test_get_and_texts),
-        cmocka_unit_test(test_extracted),      cmocka_unit_test(test_schema_versions),
+        cmocka_unit_test(test_extracted),      cmocka_unit_test(test_update_moves),
+        cmocka_unit_test(test_schema_versions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
