@@ -541,6 +541,29 @@ static void test_short_terms(void **state)
     assert_int_equal(text_hits(s, "紛失 書類"), 1);
     assert_int_equal(text_hits(s, "紛失 USBメモリ"), 1);
     assert_int_equal(text_hits(s, "失 誤"), 0);
+    /* the newest-first window (a limit) and the exact route (none) agree */
+    static const char *const shorts[] = {"紛失", "誤送", "失", "。", "US", "us", "紛失 書類", "鯖", "\"", "*"};
+    for (size_t i = 0; i < sizeof shorts / sizeof shorts[0]; i++) {
+        jkb_query w;
+        jkb_query_init(&w);
+        w.text = shorts[i];
+        hits all, lim;
+        size_t t1 = 0, t2 = 0;
+        search(s, &w, &all, &t1, NULL);
+        for (size_t lim_n = 1; lim_n <= 3; lim_n++) {
+            w.limit = lim_n;
+            search(s, &w, &lim, &t2, NULL);
+            assert_int_equal(t1, t2);
+            assert_int_equal(lim.n, all.n < (int)lim_n ? all.n : (int)lim_n);
+            for (int k = 0; k < lim.n; k++)
+                assert_int_equal(lim.id[k], all.id[k]);
+            w.offset = 1;
+            search(s, &w, &lim, NULL, NULL);
+            for (int k = 0; k < lim.n; k++)
+                assert_int_equal(lim.id[k], all.id[k + 1]);
+            w.offset = 0;
+        }
+    }
     /* with a filter */
     jkb_query q;
     jkb_query_init(&q);
