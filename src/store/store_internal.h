@@ -106,6 +106,13 @@ typedef struct store_ops {
      * the record now has one); its full-text row changes only when the title
      * did. */
     jkb_status (*put)(jkb_store *s, const store_put *p, jkb_put_outcome *outcome, int64_t *id, jkb_err *err);
+    /* Notices matching every filter and every term (a term of 3+ characters
+     * anywhere in the title or text, case folded as the trigram tokenizer
+     * folds; one of 1-2 characters likewise, exactly, not only where a
+     * trigram index happens to hold it), newest published first, undated
+     * last, the later stored first among notices of one day; limit 0: all.
+     * *total (when not NULL) is the exact number of matches. Text that the
+     * engine cannot search is JKB_EINVAL, never a database message. */
     jkb_status (*search)(jkb_store *s, const store_query *sq, jkb_row_fn fn, void *ud, size_t *total, jkb_err *err);
     jkb_status (*get)(jkb_store *s, int64_t id, jkb_row_fn fn, void *ud, jkb_err *err);
     jkb_status (*incident)(jkb_store *s, int64_t incident_id, jkb_row_fn fn, void *ud, jkb_err *err);
