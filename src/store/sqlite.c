@@ -172,6 +172,13 @@ static jkb_status migrate(sq3 *d, jkb_err *err)
     jkb_status rc = JKB_OK;
     int have = 0, know = 0;
     store_schema("sqlite-", 0, NULL, &know);
+    /* a current casebook needs no lock: a search runs beside an ingest */
+    read_version(d, &have);
+    if (have == know)
+        return JKB_OK;
+    if (have > know)
+        return store_fail(err, JKB_ESTORE,
+                          "casebook schema version %d was created by a newer jikenbo (this one knows %d)", have, know);
     /* the write lock first, so two processes do not both migrate */
     if ((rc = exec(d, "BEGIN IMMEDIATE", err, "opening the casebook")))
         return rc;
