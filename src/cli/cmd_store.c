@@ -1617,6 +1617,63 @@ static void print_marked(FILE *f, const char *text, size_t len, marks *m, int co
     free(open);
 }
 
+/* One line per field: lists joined by commas, timeline events one a line,
+ * null as "-". */
+static void print_value(FILE *f, json_t *v)
+{
+    if (json_is_null(v)) {
+        fputs("-", f);
+    } else if (json_is_string(v)) {
+        fputs(json_string_value(v), f);
+    } else if (json_is_array(v) && json_array_size(v) == 0) {
+        fputs("-", f);
+    } else if (json_is_array(v)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+        {
+            if (i)
+                fputs(", ", f);
+            print_value(f, x);
+        }
+    } else {
+        json_dumpf(v, f, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER);
+    }
+}
+
+static void print_record(FILE *f, json_t *rec)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(rec, key, v)
+    {
+        if (strcmp(key, "source") == 0)
+            continue;
+        fprintf(f, "  %-18s ", key);
+        if (strcmp(key, "timeline") == 0 && json_array_size(v)) {
+            size_t i;
+            json_t *ev;
+            json_array_foreach(v, i, ev)
+            {
+                const char *k;
+                json_t *x;
+                if (i)
+                    fprintf(f, "  %-18s ", "");
+                json_object_foreach(ev, k, x)
+                {
+                    if (strcmp(k, "event") != 0)
+                        fprintf(f, " %s=", k);
+                    print_value(f, x);
+                }
+                fputc('\n', f);
+            }
+            continue;
+        }
+        print_value(f, v);
+        fputc('\n', f);
+    }
+}
+
 typedef struct show_ctx {
     int json, color;
     int64_t incident;
@@ -1647,8 +1704,8 @@ static int show_row(const jkb_notice_row *r, void *ud)
             json_object_del(rec, "evidence");
         }
         fprintf(f, "%srecord%s\n", b, e);
-        json_dumpf(rec, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        fputs("\n\n", f);
+        print_record(f, rec);
+        fputc('\n', f);
         if (ev) {
             collect_marks(ev, r->text_len, &m);
             json_decref(ev);
