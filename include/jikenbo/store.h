@@ -69,11 +69,17 @@ typedef enum jkb_put_outcome {
 
 /* Store one notice (inside a transaction). The same text (by content hash)
  * is stored once: a second put gives UNCHANGED, or UPDATED when the record
- * differs. A case_id is kept when the record has one, else one is assigned
- * at commit per publication year (YYYY-NNN, in order of publication, stable
- * once given). Follow-ups (第2報, 続報, 調査結果) of the same organization
- * within a year are linked to the earlier notice's incident. *id receives the
- * notice's id. */
+ * differs (the "source" member of record_json aside). A case_id is kept when
+ * the record has one, else one is assigned at commit per publication year
+ * (YYYY-NNN, stable once given): each commit numbers its batch's notices in
+ * order of publication (then of storing), after every number of that year
+ * given before or kept from a source; so a notice that arrives after a
+ * later-published one was numbered gets the next number, not an earlier
+ * one, and an undated notice gets none. Follow-ups (第N報 with N >= 2, 続報,
+ * 調査結果, 最終報) of the same organization (spaces aside) published within
+ * 365 days after an earlier notice join that notice's incident; a first
+ * report stored after its follow-ups takes them in. The full text of a
+ * batch is searchable once it is committed. *id receives the notice's id. */
 jkb_status jkb_store_put(jkb_store *s, const jkb_notice_in *n, jkb_put_outcome *outcome, int64_t *id, jkb_err *err);
 
 /* ---- queries ---- */
@@ -115,10 +121,14 @@ typedef struct jkb_notice_row {
 
 typedef int (*jkb_row_fn)(const jkb_notice_row *row, void *ud); /* non-zero: stop */
 
-/* Notices that match q, newest published first (then id). *total (may be
- * NULL) receives the number of matches without limit/offset. A query text
- * with syntax that cannot be searched gives JKB_EINVAL with a clear message,
- * never a database error dump. */
+/* Notices that match q, newest published first (undated last; among one
+ * day's notices the later stored first). The text is split at spaces; each
+ * word must occur (literally: quotes and operators are text) in the title
+ * or the text, ASCII letters case-folded. *total (may be NULL) receives the
+ * number of matches without limit/offset: it reads every match, which costs
+ * far more than the newest few for a common word. A query text that cannot
+ * be searched (blank, not UTF-8, U+FFFF) gives JKB_EINVAL with a clear
+ * message, never a database error dump. */
 jkb_status jkb_store_search(jkb_store *s, const jkb_query *q, jkb_row_fn fn, void *ud, size_t *total, jkb_err *err);
 
 /* One notice with its text. JKB_ENOTFOUND when there is none. */
