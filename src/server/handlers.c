@@ -136,8 +136,15 @@ void h_incidents(const jkb_req *rq, const char *arg, jkb_reply *out)
     size_t total = 0;
     jkb_err err;
     memset(&err, 0, sizeof err);
-    jkb_status st = jkb_store_search(s, &p.q, page_row, &o, &total, &err);
+    /* counting is most of a full-text page's cost: a remembered total spares it */
+    uint64_t gen = jkb_counts_gen(rq->srv);
+    int known = jkb_counts_get(rq->srv, &p.q, &total);
+    jkb_status st = jkb_store_search(s, &p.q, page_row, &o, known ? NULL : &total, &err);
     jkb_server_release(rq->srv, s);
+    if (st == JKB_OK && !known)
+        jkb_counts_put(rq->srv, &p.q, total, gen);
+    if (st == JKB_OK && known && o.n > 0 && o.n < per)
+        total = p.q.offset + o.n; /* the last page tells the exact total */
     if (st != JKB_OK && !(st == JKB_ESTOP && items.failed)) {
         reply_status(out, st, &err);
         goto out;
@@ -744,6 +751,7 @@ void h_post_notice(const jkb_req *rq, const char *arg, jkb_reply *out)
         else
             jkb_store_rollback(c.s, NULL);
     }
+    jkb_counts_forget(srv);
     pthread_mutex_unlock(&srv->write_mu);
     if (st != JKB_OK) {
         jkb_server_release(srv, c.s);

@@ -357,6 +357,7 @@ static void server_free(jkb_server *srv)
         jkb_store_close(srv->stores[i]);
     free(srv->stores);
     free(srv->free_slots);
+    free(srv->counts);
     jkb_engine_free(srv->eng);
     memset(srv->token, 0, sizeof srv->token);
 }
@@ -368,6 +369,7 @@ jkb_status jkb_server_run(const jkb_server_opts *o, jkb_err *err)
     pthread_mutex_init(&srv.mu, NULL);
     pthread_cond_init(&srv.cv, NULL);
     pthread_mutex_init(&srv.write_mu, NULL);
+    pthread_mutex_init(&srv.counts_mu, NULL);
     srv.max_body = o->max_body ? o->max_body : JKB_SRV_DEFAULT_BODY;
     srv.quiet = o->quiet;
     jkb_status st = JKB_OK;
@@ -391,7 +393,8 @@ jkb_status jkb_server_run(const jkb_server_opts *o, jkb_err *err)
     }
     srv.stores = calloc(threads, sizeof *srv.stores);
     srv.free_slots = calloc(threads, sizeof *srv.free_slots);
-    if (!srv.stores || !srv.free_slots) {
+    srv.counts = calloc(JKB_COUNT_SLOTS, sizeof *srv.counts);
+    if (!srv.stores || !srv.free_slots || !srv.counts) {
         st = JKB_ENOMEM;
         fail(err, st, "out of memory");
         goto out;
@@ -444,5 +447,6 @@ out:
     pthread_mutex_destroy(&srv.mu);
     pthread_cond_destroy(&srv.cv);
     pthread_mutex_destroy(&srv.write_mu);
+    pthread_mutex_destroy(&srv.counts_mu);
     return st;
 }

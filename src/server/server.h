@@ -88,6 +88,18 @@ void reply_json_done(jkb_reply *r);
 #define JKB_SRV_DEFAULT_BODY (8u << 20) /* POST /api/notices */
 #define JKB_SRV_MAX_REPLY (512u << 20)  /* an export is built in memory */
 
+/* counts.c: remembered totals of result pages */
+#define JKB_COUNT_SLOTS 512
+#define JKB_COUNT_KEY 640 /* the filters as a string: q and actor are at most 256 bytes each */
+#define JKB_COUNT_TTL 10  /* seconds: other processes may write the casebook */
+
+typedef struct jkb_count_entry {
+    uint64_t hash, gen;
+    int64_t at;
+    size_t total, key_len;
+    char key[JKB_COUNT_KEY];
+} jkb_count_entry;
+
 typedef struct jkb_server {
     jkb_store **stores;   /* one connection per pool thread */
     int *free_slots;
@@ -96,6 +108,9 @@ typedef struct jkb_server {
     pthread_cond_t cv;
     pthread_mutex_t write_mu; /* SQLite takes one writer at a time: queue them here, not in busy retries */
     jkb_engine *eng;          /* only when writing is on */
+    pthread_mutex_t counts_mu;
+    jkb_count_entry *counts;  /* JKB_COUNT_SLOTS, direct-mapped by hash */
+    uint64_t write_gen;       /* bumped by every write: older totals are void */
     char token[256];
     size_t token_len;         /* 0: writing is off */
     size_t max_body;
@@ -104,6 +119,14 @@ typedef struct jkb_server {
 
 jkb_store *jkb_server_store(jkb_server *srv);
 void jkb_server_release(jkb_server *srv, jkb_store *s);
+
+/* The remembered total of q's filters: 1 and *total, or 0. */
+int jkb_counts_get(jkb_server *srv, const jkb_query *q, size_t *total);
+/* Remember a total counted when the write generation was gen. */
+void jkb_counts_put(jkb_server *srv, const jkb_query *q, size_t total, uint64_t gen);
+uint64_t jkb_counts_gen(jkb_server *srv);
+/* After a write: every remembered total is void. */
+void jkb_counts_forget(jkb_server *srv);
 
 /* One request as the handlers see it. */
 typedef struct jkb_req {

@@ -399,6 +399,12 @@ def run(base, token):
     r = curl(base, "GET", "/api/incidents?q=" + q("window.__xss"))
     check("nothing was stored without the token", r.status == 200 and r.json()["total"] == 0, r.body[:200])
 
+    # ---- a remembered total (counts.c) is void after a write
+    r = curl(base, "GET", "/api/incidents?per_page=1&page=2&q=" + q("不正アクセス"))
+    before = r.json()["total"] if r.status == 200 else -1
+    r = curl(base, "GET", "/api/incidents?per_page=1&page=3&q=" + q("不正アクセス"))
+    check("paging keeps the total", r.status == 200 and r.json()["total"] == before and before >= 2, r.body[:200])
+
     # ---- POST /api/notices and the XSS notice read back as JSON
     r = curl(base, "POST", "/api/notices?source=" + q("https://example.test/news/0702"),
              headers=[auth, "Content-Type: text/plain; charset=utf-8"], data=xss)
@@ -419,6 +425,9 @@ def run(base, token):
           and (r.header("content-type") or "").startswith("application/json")
           and r.header("x-content-type-options") == "nosniff")
     check("the source URL is kept", one and one["notice"]["source"] == "https://example.test/news/0702")
+    r = curl(base, "GET", "/api/incidents?per_page=1&page=2&q=" + q("不正アクセス"))
+    check("a total counted before a write counts the new notice", r.status == 200 and r.json()["total"] == before + 1,
+          "%s vs %d" % (r.body[:100], before))
     r = curl(base, "POST", "/api/notices", headers=[auth, "Content-Type: text/plain"], data=xss)
     check("the same notice again is unchanged (200)", r.status == 200 and r.json()["stored"] == 0
           and r.json()["notices"][0]["outcome"] == "unchanged", "%d %r" % (r.status, r.body[:200]))
