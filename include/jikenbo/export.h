@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include "jikenbo/jikenbo.h"
+#include "jikenbo/store.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -76,6 +77,14 @@ jkb_status jkb_export_finish(jkb_exporter *x, jkb_write_fn fn, void *ud, jkb_err
 /* Notices kept so far (duplicates not counted). */
 size_t jkb_export_count(const jkb_exporter *x);
 void jkb_export_free(jkb_exporter *x);
+
+/* Export the notices of s that match q (every notice for an empty query) in
+ * fmt through fn. A first notice and its follow-ups are one incident, keyed
+ * by the content hash of the incident's first notice, so the same casebook
+ * exports to the same bytes. A stored record the exporter cannot read is
+ * left out and counted in *skipped (may be NULL). */
+jkb_status jkb_export_store(jkb_store *s, const jkb_query *q, jkb_export_format fmt, const jkb_export_opts *opts,
+                            jkb_write_fn fn, void *ud, size_t *skipped, jkb_err *err);
 
 #ifdef __cplusplus
 }

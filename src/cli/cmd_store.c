@@ -18,10 +18,11 @@
 #include <utf8proc.h>
 
 #include "cli.h"
+#include "jikenbo/export.h"
 #include "jikenbo/ingest.h"
 #include "jikenbo/store.h"
 
-#define BATCH_NOTICES 1000   /* notices per transaction */
+#define BATCH_NOTICES 2000   /* notices per transaction */
 #define CHUNK_ITEMS 64       /* notices per queue message */
 #define QUEUE_CAP 32         /* messages in flight: bounds the memory */
 #define SPANS_PER_CALL 256   /* notices per jkb_extract_spans call */
@@ -2022,12 +2023,16 @@ void help_export(FILE *f)
 {
     fprintf(f, "usage: jikenbo export --format FMT [options] [QUERY]\n"
                "\n"
-               "Write every stored notice that matches (all of them without filters), newest first:\n"
-               "its id, incident, case_id, source and record.\n"
+               "Write every stored notice that matches (all of them without filters). ndjson, json\n"
+               "and csv: newest first, its id, incident, case_id, source and record. stix: one STIX\n"
+               "2.1 bundle (identity, incident with the Incident Core and Impact extensions, threat\n"
+               "actors, vulnerabilities, relationships). misp: MISP events, one per incident.\n"
+               "A casebook exports to the same bytes every time (docs/export.md).\n"
                "\n"
                "options:\n"
                "      --db PATH|URL      the casebook (default ./jikenbo.db, or $JIKENBO_DB)\n"
-               "  -f, --format FMT       ndjson (default), json or csv (stix and misp: not yet)\n"
+               "  -f, --format FMT       ndjson (default), json, csv, stix or misp\n"
+               "      --pretty           stix, misp: indented\n"
                "      --since, --until, --category, --org-kind, --data-class, --actor, --authority\n"
                "                         as in search\n"
                "  -h, --help             show this help\n"
@@ -2040,12 +2045,17 @@ int cmd_export(int argc, char **argv)
     const char *db = default_db();
     const char *text = NULL;
     cli_format fmt = FMT_NDJSON;
+    int xfmt = -1, pretty = 0; /* a jkb_export_format, or -1 for fmt */
     int rc = CLI_OK;
     jkb_query q;
     jkb_query_init(&q);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int r;
+        if (strcmp(a, "--pretty") == 0) {
+            pretty = 1;
+            continue;
+        }
         if (is_help(a)) {
             help_export(stdout);
             return CLI_OK;
@@ -2063,15 +2073,12 @@ int cmd_export(int argc, char **argv)
         if (strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0 || strncmp(a, "--format=", 9) == 0) {
             const char *v = a[1] == '-' && a[8] == '=' ? a + 9 : i + 1 < argc ? argv[++i] : NULL;
             if (!v) {
-                cli_error("--format needs a value (ndjson, json or csv)");
+                cli_error("--format needs a value (ndjson, json, csv, stix or misp)");
                 return CLI_USAGE;
             }
-            if (strcmp(v, "stix") == 0 || strcmp(v, "misp") == 0) {
-                cli_error("export --format %s is not available yet (ndjson, json or csv)", v);
-                return CLI_USAGE;
-            }
-            if (cli_parse_format(v, &fmt) != 0 || fmt == FMT_TABLE) {
-                cli_error("unknown export format '%s' (ndjson, json or csv)", v);
+            xfmt = jkb_key_lookup(jkb_export_format_key, v, strlen(v));
+            if (xfmt < 0 && (cli_parse_format(v, &fmt) != 0 || fmt == FMT_TABLE)) {
+                cli_error("unknown export format '%s' (ndjson, json, csv, stix or misp)", v);
                 return CLI_USAGE;
             }
             continue;
@@ -2090,13 +2097,22 @@ int cmd_export(int argc, char **argv)
     jkb_store *s = NULL;
     if (open_store(db, &s) != 0)
         return CLI_FAILED;
-    rows_out o = {fmt, 0, 0, stdout};
     jkb_err err;
     memset(&err, 0, sizeof err);
-    rows_begin(&o);
-    jkb_status st = jkb_store_search(s, &q, row_out, &o, NULL, &err);
-    if (st == JKB_OK || st == JKB_ESTOP)
-        rows_end(&o);
+    jkb_status st;
+    if (xfmt >= 0) {
+        jkb_export_opts xo = {pretty ? JKB_EXPORT_PRETTY : 0, 0, NULL};
+        size_t skipped = 0;
+        st = jkb_export_store(s, &q, (jkb_export_format)xfmt, &xo, cli_write_stdout, NULL, &skipped, &err);
+        if (skipped)
+            fprintf(stderr, "jikenbo: %zu stored records could not be read and were left out\n", skipped);
+    } else {
+        rows_out o = {fmt, 0, 0, stdout};
+        rows_begin(&o);
+        st = jkb_store_search(s, &q, row_out, &o, NULL, &err);
+        if (st == JKB_OK || st == JKB_ESTOP)
+            rows_end(&o);
+    }
     if (st == JKB_EINVAL) {
         cli_error("%s", err.msg);
         rc = CLI_USAGE;

@@ -1,0 +1,136 @@
+/*
+ * Export the notices of a store that match a query (jkb_export_store): the
+ * one place that turns a casebook into a STIX bundle or MISP events, for the
+ * CLI and the server alike.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export_internal.h"
+
+/* STIX and MISP group notices into incidents by a key that must not change:
+ * the content hash of the incident's first notice, as export.h advises. The
+ * store gives incident ids, which are local to one casebook; the hash is not. */
+typedef struct first_notice {
+    int64_t incident, published, id;
+    char hash[72];
+} first_notice;
+
+typedef struct firsts {
+    first_notice *v;
+    size_t n, cap;
+    int failed;
+} firsts;
+
+static int64_t date_key(jkb_date d)
+{
+    /* undated notices sort last, as the store orders an incident */
+    return d.y ? (int64_t)d.y * 10000 + (d.m > 0 ? d.m : 0) * 100 + (d.d > 0 ? d.d : 0) : INT64_MAX;
+}
+
+static int first_row(const jkb_notice_row *r, void *ud)
+{
+    firsts *f = ud;
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 256;
+        first_notice *v = realloc(f->v, cap * sizeof *v);
+        if (!v) {
+            f->failed = 1;
+            return 1;
+        }
+        f->v = v;
+        f->cap = cap;
+    }
+    first_notice *x = &f->v[f->n++];
+    x->incident = r->incident_id;
+    x->published = date_key(r->published);
+    x->id = r->id;
+    snprintf(x->hash, sizeof x->hash, "%s", r->content_hash ? r->content_hash : "");
+    return 0;
+}
+
+static int cmp_first(const void *a, const void *b)
+{
+    const first_notice *x = a, *y = b;
+    if (x->incident != y->incident)
+        return x->incident < y->incident ? -1 : 1;
+    if (x->published != y->published)
+        return x->published < y->published ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static const char *incident_key(const firsts *f, int64_t incident)
+{
+    size_t lo = 0, hi = f->n;
+    while (lo < hi) { /* the first entry of an incident is its first notice */
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->v[mid].incident < incident)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->n && f->v[lo].incident == incident && f->v[lo].hash[0] ? f->v[lo].hash : NULL;
+}
+
+typedef struct xport {
+    jkb_exporter *x;
+    const firsts *f;
+    jkb_err err;
+    size_t skipped;
+    int failed;
+} xport;
+
+static int xport_row(const jkb_notice_row *r, void *ud)
+{
+    xport *e = ud;
+    if (!r->record_json)
+        return 0;
+    jkb_export_item it = {r->record_json, strlen(r->record_json), r->content_hash, incident_key(e->f, r->incident_id),
+                          r->source};
+    jkb_status st = jkb_export_add(e->x, &it, &e->err);
+    if (st == JKB_EINVAL) {
+        e->skipped++; /* a record the exporter cannot read is left out, not the whole export */
+        return 0;
+    }
+    if (st != JKB_OK) {
+        e->failed = 1;
+        return 1;
+    }
+    return 0;
+}
+
+jkb_status jkb_export_store(jkb_store *s, const jkb_query *q, jkb_export_format fmt, const jkb_export_opts *opts,
+                            jkb_write_fn fn, void *ud, size_t *skipped, jkb_err *err)
+{
+    firsts f = {NULL, 0, 0, 0};
+    xport e;
+    memset(&e, 0, sizeof e);
+    jkb_status st = jkb_store_search(s, q, first_row, &f, NULL, err);
+    if (st == JKB_OK && f.failed) {
+        jkb_xerr(err, JKB_ENOMEM, "export: out of memory listing %zu notices", f.n);
+        st = JKB_ENOMEM;
+    }
+    if (st != JKB_OK)
+        goto cleanup;
+    if (f.n)
+        qsort(f.v, f.n, sizeof *f.v, cmp_first);
+    e.f = &f;
+    if ((st = jkb_export_new(fmt, opts, &e.x, err)) != JKB_OK)
+        goto cleanup;
+    st = jkb_store_search(s, q, xport_row, &e, NULL, err);
+    if (e.failed) {
+        *err = e.err;
+        st = e.err.code ? e.err.code : JKB_ENOMEM;
+    }
+    if (st != JKB_OK)
+        goto cleanup;
+    st = jkb_export_finish(e.x, fn, ud, err);
+    if (skipped)
+        *skipped = e.skipped;
+cleanup:
+    jkb_export_free(e.x);
+    free(f.v);
+    return st;
+}
