@@ -22,7 +22,7 @@
 #include "jikenbo/ingest.h"
 #include "jikenbo/store.h"
 
-#define BATCH_NOTICES 2000   /* notices per transaction */
+#define BATCH_NOTICES 1000   /* notices per transaction */
 #define CHUNK_ITEMS 64       /* notices per queue message */
 #define QUEUE_CAP 32         /* messages in flight: bounds the memory */
 #define SPANS_PER_CALL 256   /* notices per jkb_extract_spans call */
