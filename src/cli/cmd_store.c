@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -451,7 +452,8 @@ void help_ingest(FILE *f)
     fprintf(f, "usage: jikenbo ingest [options] PATH...\n"
                "\n"
                "Read notices into the casebook: files (text, HTML, PDF), folders (recursively; hidden\n"
-               "files are skipped), '-' for stdin, http(s) URLs, and RSS/Atom feeds (a file or URL\n"
+               "files, casebooks, exports, notes (.md), images and archives in them are passed\n"
+               "over), '-' for stdin, http(s) URLs, and RSS/Atom feeds (a file or URL\n"
                "that is a feed: each item is ingested with its link as source). Each notice is\n"
                "extracted and stored once: the same text again is 'unchanged', or 'updated' when its\n"
                "record changed. A file that cannot be read, is not text or is over the cap is\n"
@@ -512,6 +514,25 @@ typedef struct visited {
 } visited;
 
 /* Folders recursively, in name order, hidden entries skipped. */
+/* A folder of downloaded notices also holds the casebook itself, notes,
+ * exports, images and page assets. Those are passed over in a folder walk
+ * (a file named on the command line is always read): reading them as notices
+ * would store junk records or fail the run on files nobody meant to give. */
+static int not_a_notice(const char *name)
+{
+    static const char *const skip[] = {".md", ".markdown", ".json", ".ndjson", ".csv", ".tsv", ".db", ".db-wal",
+                                       ".db-shm", ".db-journal", ".sqlite", ".sqlite3", ".png", ".jpg", ".jpeg",
+                                       ".gif", ".webp", ".svg", ".ico", ".css", ".js", ".zip", ".gz", ".xz",
+                                       ".bz2", ".zst", ".tar", ".7z", ".exe", ".so", ".o", ".a"};
+    const char *dot = strrchr(name, '.');
+    if (!dot || strchr(dot, '/'))
+        return 0;
+    for (size_t i = 0; i < sizeof skip / sizeof skip[0]; i++)
+        if (strcasecmp(dot, skip[i]) == 0)
+            return 1;
+    return 0;
+}
+
 static int walk(inputs *in, const char *dir, visited *vs, int *errors)
 {
     struct stat st;
@@ -572,7 +593,7 @@ static int walk(inputs *in, const char *dir, visited *vs, int *errors)
         }
         if (S_ISDIR(st.st_mode))
             rc = walk(in, names[i], vs, errors);
-        else if (S_ISREG(st.st_mode))
+        else if (S_ISREG(st.st_mode) && !not_a_notice(names[i]))
             rc = add_input(in, names[i], (uint64_t)st.st_size, 0);
     }
     for (size_t i = 0; i < n; i++)

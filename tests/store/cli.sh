@@ -54,8 +54,15 @@ cp "$SRC/sample/city-misdelivery.txt" "$T/tree/sub/"
 cp "$SRC/sample/shop-card.txt" "$T/tree/.hidden/"
 printf 'not a notice' >"$T/tree/.dotfile.txt"
 ln -s .. "$T/tree/sub/loop"
+# notes and a casebook inside the folder are passed over, not read as notices
+printf '# notes on 不正アクセス\n\n2025年3月3日 株式会社メモ\n' >"$T/tree/notes.md"
+cp "$DB" "$T/tree/old.db"
 expect 0 "$BIN" ingest --db "$T/tree.db" "$T/tree"
 has '^1 stored, 0 unchanged, 0 updated, 0 skipped$' err
+# ... but a file named on the command line is read whatever its name
+cp "$SRC/sample/shop-card.txt" "$T/named.md"
+expect 0 "$BIN" ingest --db "$T/tree.db" "$T/named.md"
+has '^1 stored' err
 # feeds: each item with its link as source
 if [ -f "$SRC/tests/unit/data/feed-atom.xml" ]; then
     expect 0 "$BIN" ingest --db "$T/feed.db" "$SRC/tests/unit/data/feed-atom.xml"
