@@ -61,6 +61,9 @@ void help_assess(FILE *f);
 /* Assess one record (text: the document its spans point into, len bytes;
  * may be NULL) and print it in fmt, after a ",\n" unless *first (json).
  * rules NULL: the compiled-in table. Returns non-zero on failure. */
+/* The assessment of one stored notice's text: the table rows, or (json) the
+ * assessment object alone. Non-zero on failure. */
+int cli_assess_notice(const char *text, size_t len, const char *source, int json);
 int cli_assess_print(const jkb_rules *rules, const jkb_record *rec, const char *text, size_t len, const char *file,
                      cli_format fmt, const jkb_assess_opts *opts, int *first);
 

@@ -6,17 +6,20 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "jikenbo/assess.h"
 #include "jikenbo/ingest.h"
+#include "jikenbo/store.h"
 
 void help_assess(FILE *f)
 {
     fprintf(f,
-            "usage: jikenbo assess [options] FILE...\n"
+            "usage: jikenbo assess [options] FILE|ID...\n"
             "\n"
-            "Extract the incident record of every notice in each FILE and assess it against the\n"
+            "Extract the incident record of every notice in each FILE (or of the stored notice\n"
+            "ID of the casebook, a number as search prints it) and assess it against the\n"
             "breach-reporting rules (APPI private and public sector, My Number, medical, GDPR\n"
             "Art. 33/34, SEC Form 8-K Item 1.05, some US states): which obligations apply and why\n"
             "(the facts and the words), their deadlines from the notice's own dates, and whether\n"
@@ -24,6 +27,7 @@ void help_assess(FILE *f)
             "\n"
             "options:\n"
             "  -f, --format FMT   json (an array, the default), ndjson or table\n"
+            "      --db PATH|URL  the casebook of IDs (default ./jikenbo.db, or $JIKENBO_DB)\n"
             "      --single       read each file as one notice (no casebook segmentation)\n"
             "      --conservative count the day of knowing as day 1 (deadlines a day earlier)\n"
             "      --all          also list the rows of regimes that do not cover the organization\n"
@@ -136,11 +140,22 @@ typedef struct run {
     const jkb_assess_opts *opts;
     int *first;
     int failed;
+    int bare; /* the assessment object alone (show --json) */
 } run;
 
 static int on_record(const jkb_record *rec, const char *text, void *ud)
 {
     run *r = ud;
+    if (r->bare) {
+        jkb_assessment *a = NULL;
+        jkb_err err;
+        memset(&err, 0, sizeof err);
+        if (jkb_assess(r->rules, rec, text, r->len, r->opts, &a, &err) != JKB_OK ||
+            jkb_assessment_write_json(a, 0, write_stdout, NULL) != JKB_OK)
+            r->failed = 1;
+        jkb_assessment_free(a);
+        return 0;
+    }
     /* the record's spans point into the whole document text */
     if (cli_assess_print(r->rules, rec, text, r->len, r->file, r->fmt, r->opts, r->first) != 0)
         r->failed = 1;
@@ -193,7 +208,7 @@ static int assess_file(jkb_engine *eng, const jkb_rules *rules, const char *path
         cli_error("%s: no notice text found (empty or blank input)", name);
         goto out;
     }
-    run r = {rules, strcmp(path, "-") == 0 ? "-" : path, t.len, fmt, opts, first, 0};
+    run r = {rules, strcmp(path, "-") == 0 ? "-" : path, t.len, fmt, opts, first, 0, 0};
     rc = jkb_extract_spans(eng, t.text, t.len, spans, n, 0, on_record, &r, &err);
     if (rc) {
         cli_error("%s: %s", name, rc == JKB_ESTOP ? "writing the output failed" : err.msg);
@@ -207,8 +222,103 @@ out:
     return failed;
 }
 
+int cli_assess_notice(const char *text, size_t len, const char *source, int json)
+{
+    jkb_engine *eng = NULL;
+    jkb_rules *rules = NULL;
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    jkb_assess_opts opts;
+    memset(&opts, 0, sizeof opts);
+    int first = 1, failed = 1;
+    if (jkb_engine_new(&eng, &err) != JKB_OK || jkb_engine_compile(eng, &err) != JKB_OK ||
+        jkb_rules_new(&rules, &err) != JKB_OK)
+        goto cleanup;
+    jkb_span span = {0, (uint32_t)len};
+    run r = {rules, source, len, FMT_TABLE, &opts, &first, 0, json};
+    if (jkb_extract_spans(eng, text, len, &span, 1, 0, on_record, &r, &err) != JKB_OK)
+        goto cleanup;
+    failed = r.failed;
+cleanup:
+    jkb_rules_free(rules);
+    jkb_engine_free(eng);
+    return failed;
+}
+
+/* An argument that names no file and is a number is a stored notice. */
+static int is_id(const char *a, int64_t *id)
+{
+    if (!*a || strlen(a) > 18 || access(a, F_OK) == 0)
+        return 0;
+    int64_t v = 0;
+    for (const char *p = a; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return 0;
+        v = v * 10 + (*p - '0');
+    }
+    *id = v;
+    return v > 0;
+}
+
+typedef struct stored {
+    char *text, *source;
+    size_t len;
+} stored;
+
+static int on_stored(const jkb_notice_row *row, void *ud)
+{
+    stored *st = ud;
+    st->text = malloc(row->text_len + 1);
+    st->source = strdup(row->source ? row->source : "");
+    if (!st->text || !st->source)
+        return 1;
+    memcpy(st->text, row->text, row->text_len);
+    st->text[row->text_len] = 0;
+    st->len = row->text_len;
+    return 0;
+}
+
+/* A stored notice is one notice: its text is assessed whole. */
+static int assess_stored(jkb_engine *eng, const jkb_rules *rules, const char *db, jkb_store **s, int64_t id,
+                         cli_format fmt, const jkb_assess_opts *opts, int *first)
+{
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    stored st = {NULL, NULL, 0};
+    int failed = 1;
+    if (!*s && jkb_store_open(db, s, &err) != JKB_OK) {
+        cli_error("%s", err.msg[0] ? err.msg : "cannot open the casebook");
+        goto cleanup;
+    }
+    jkb_status rc = jkb_store_get(*s, id, on_stored, &st, &err);
+    if (rc == JKB_ENOTFOUND || (rc == JKB_OK && !st.text)) {
+        cli_error("no notice %lld in %s (and no such file)", (long long)id, db);
+        goto cleanup;
+    }
+    if (rc != JKB_OK) {
+        cli_error("notice %lld: %s", (long long)id, err.msg[0] ? err.msg : jkb_status_str(rc));
+        goto cleanup;
+    }
+    jkb_span span = {0, (uint32_t)st.len};
+    run r = {rules, st.source, st.len, fmt, opts, first, 0, 0};
+    rc = jkb_extract_spans(eng, st.text, st.len, &span, 1, 0, on_record, &r, &err);
+    if (rc) {
+        cli_error("notice %lld: %s", (long long)id, rc == JKB_ESTOP ? "writing the output failed" : err.msg);
+        goto cleanup;
+    }
+    failed = r.failed;
+cleanup:
+    free(st.text);
+    free(st.source);
+    return failed;
+}
+
 int cmd_assess(int argc, char **argv)
 {
+    jkb_store *store = NULL;
+    const char *db = getenv("JIKENBO_DB");
+    if (!db || !*db)
+        db = "jikenbo.db";
     cli_format fmt = FMT_JSON;
     size_t max = 64u << 20;
     int single = 0, rc = CLI_OK, nfiles = 0;
@@ -237,6 +347,13 @@ int cmd_assess(int argc, char **argv)
             }
             if (cli_parse_format(val, &fmt) != 0 || fmt == FMT_CSV) {
                 cli_error("unknown format '%s' (json, ndjson or table)", val);
+                rc = CLI_USAGE;
+                goto out;
+            }
+        } else if (strcmp(a, "--db") == 0 || strncmp(a, "--db=", 5) == 0) {
+            db = a[4] == '=' ? a + 5 : i + 1 < argc ? argv[++i] : NULL;
+            if (!db) {
+                cli_error("--db needs a path or URL");
                 rc = CLI_USAGE;
                 goto out;
             }
@@ -282,12 +399,17 @@ int cmd_assess(int argc, char **argv)
     if (fmt == FMT_JSON)
         fputs("[\n", stdout);
     int first = 1;
-    for (int k = 0; k < nfiles; k++)
-        if (assess_file(eng, rules, files[k], max, single, fmt, &opts, &first) != 0)
+    for (int k = 0; k < nfiles; k++) {
+        int64_t id;
+        int bad = is_id(files[k], &id) ? assess_stored(eng, rules, db, &store, id, fmt, &opts, &first)
+                                       : assess_file(eng, rules, files[k], max, single, fmt, &opts, &first);
+        if (bad)
             rc = CLI_FAILED;
+    }
     if (fmt == FMT_JSON)
         fputs(first ? "]\n" : "\n]\n", stdout);
 out:
+    jkb_store_close(store);
     jkb_rules_free(rules);
     jkb_engine_free(eng);
     free(files);

@@ -1504,13 +1504,15 @@ void help_show(FILE *f)
 {
     fprintf(f, "usage: jikenbo show [--db PATH|URL] [--json] ID\n"
                "\n"
-               "Print a stored notice: its record, its text with each value's evidence marked in it\n"
-               "(«…»[field] ; colored on a terminal unless NO_COLOR is set), and its incident chain\n"
+               "Print a stored notice: its record, its reporting-obligation assessment (as 'jikenbo\n"
+               "assess ID'), its text with each value's evidence marked in it («…»[field]; colored\n"
+               "on a terminal unless NO_COLOR is set), and its incident chain\n"
                "(the first report and its follow-ups). ID is the number search prints.\n"
                "\n"
                "options:\n"
                "      --db PATH|URL  the casebook (default ./jikenbo.db, or $JIKENBO_DB)\n"
-               "      --json         print the stored row (id, incident, case_id, record, text) as JSON\n"
+               "      --json         the stored row (id, incident, case_id, record), the assessment\n"
+               "                     and the text as one JSON object\n"
                "  -h, --help         show this help\n"
                "\n"
                "Exit status: 0, 1 when there is no such notice or on a casebook error, 2 on a usage error.\n");
@@ -1736,6 +1738,13 @@ static int show_row(const jkb_notice_row *r, void *ud)
     } else {
         fprintf(f, "record  (not readable JSON)\n\n");
     }
+    /* re-extracted from the stored text, so the rules of this version apply */
+    if (r->text) {
+        fprintf(f, "%sassessment%s (reporting obligations; see 'jikenbo assess')\n", b, e);
+        if (cli_assess_notice(r->text, r->text_len, r->source, 0) != 0)
+            fputs("  (could not be assessed)\n", f);
+        fputc('\n', f);
+    }
     fprintf(f, "%stext%s (%zu evidence spans marked)\n", b, e, m.n);
     print_marked(f, r->text ? r->text : "", r->text_len, &m, c->color);
     free(m.v);
@@ -1765,6 +1774,10 @@ static int show_json_text(const jkb_notice_row *r, void *ud)
     /* {"notice": envelope, "text": "..."} */
     fputs("{\"notice\":", stdout);
     row_envelope(stdout, r);
+    fputs(",\"assessment\":", stdout);
+    fflush(stdout);
+    if (!r->text || cli_assess_notice(r->text, r->text_len, r->source, 1) != 0)
+        fputs("null", stdout);
     fputs(",\"text\":", stdout);
     json_t *t = json_stringn(r->text ? r->text : "", r->text_len);
     if (t) {

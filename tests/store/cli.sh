@@ -129,11 +129,24 @@ has '«' out
 has '»\[categories:loss_theft\]' out
 has '^incident ' out
 has 'USBメモリ' out
+has '^assessment' out
+has 'appi\.' out
 expect 0 "$BIN" show --db "$DB" --json "$ID"
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["text"] and d["notice"]["record"]' "$T/out" ||
     fail "show --json"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); a=d["assessment"]; assert a["regime_jp"] and any(v["id"].startswith("appi.") for v in a["obligations"]), a' "$T/out" ||
+    fail "show --json has no assessment"
 expect 1 "$BIN" show --db "$DB" 999999
 has 'no notice' err
+# assess ID: a stored notice, as assess FILE would give it
+CARD=$("$BIN" search --db "$DB" ハナミズキ --format csv | sed -n 2p | cut -d, -f1)
+expect 0 "$BIN" assess --db "$DB" --format table "$CARD"
+has 'appi.sokuhou' out
+"$BIN" assess --format table "$SRC/sample/shop-card.txt" >"$T/file-assess" 2>/dev/null
+grep appi "$T/out" >"$T/id-assess"
+grep appi "$T/file-assess" | cmp -s - "$T/id-assess" || fail "assess ID differs from assess FILE"
+expect 1 "$BIN" assess --db "$DB" 999999
+has 'no notice 999999' err
 expect 2 "$BIN" show --db "$DB" abc
 expect 2 "$BIN" show --db "$DB"
 
