@@ -1,5 +1,6 @@
 # The two commands of the README wrap cmake/ctest:
-#   make run    install what is missing, build, extract the bundled sample as a table
+#   make run    install what is missing, build, extract the bundled sample as a table,
+#               ingest it into a fresh casebook and print its counts
 #   make check  install what is missing, build, run every test (and again under ASan+UBSan)
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -20,8 +21,15 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
+# the main job on the bundled sample: the records as a table, then a fresh
+# casebook of them and its counts
 run: build
 	./$(BUILD)/jikenbo extract --format table sample/*.txt sample/*.html
+	@rm -f $(BUILD)/sample.db $(BUILD)/sample.db-wal $(BUILD)/sample.db-shm
+	./$(BUILD)/jikenbo ingest --db $(BUILD)/sample.db sample/
+	./$(BUILD)/jikenbo stats --db $(BUILD)/sample.db --by category
+	./$(BUILD)/jikenbo stats --db $(BUILD)/sample.db --by month
+	@echo "casebook: $(BUILD)/sample.db  (try: ./$(BUILD)/jikenbo search --db $(BUILD)/sample.db 不正アクセス)"
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
