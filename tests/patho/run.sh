@@ -31,6 +31,7 @@ fi
 cd "$T" || exit 1
 
 failed=0
+cases=0 # inputs run: bench/robustness.sh reads the count from the last line
 problems=""
 fail() { failed=$((failed + 1)); problems="$problems
   $1"; }
@@ -49,6 +50,7 @@ printf '%-22s %12s %9s %5s  %s\n' ---- ----- ------- ---- ----
 run_case() {
     local name=$1 file=$2 allowed=$3 limit=${4:-$LIMIT} note=""
     local bytes t0 t1
+    cases=$((cases + 1))
     bytes=$(wc -c <"$file")
     t0=$(now)
     timeout -k 5 "$limit" "$JKB" extract --format ndjson "$file" >"$name.out" 2>"$name.err"
@@ -177,8 +179,8 @@ scaling nolf 13107200          # 12.5 MB and 50 MB of the same
 
 echo
 if [ $failed -gt 0 ]; then
-    echo "patho: $failed problem(s):$problems"
+    echo "patho: $failed problem(s) in $cases cases:$problems"
     exit 1
 fi
-echo "patho: all cases passed"
+echo "patho: all $cases cases passed"
 exit 0
