@@ -5,6 +5,27 @@
 # the executions run and the crashes found; crash inputs are copied to
 # build-fuzz/crashes/. Exit 1 when any target crashed.
 #
+# The targets (each fuzz/<target>.c says how the first byte picks options):
+#   fuzz_extract  jkb_extract, jkb_notices + jkb_extract_spans, the JSON writer:
+#                 spans inside the text, enums in range, records in order, JSON valid
+#   fuzz_date     the date grammar; fuzz_number  counts and numbers;
+#   fuzz_norm     NFKC and the offset map; fuzz_segment  notice splitting
+#   fuzz_decode   jkb_text_decode as text, HTML and by guess: UTF-8 out, no CR
+#   fuzz_feed     jkb_feed_sniff + jkb_feed_parse (RSS 2.0, RSS 1.0, Atom), max 1-4
+#                 items: at most max_items, titles/links/dates one squeezed line,
+#                 each text UTF-8 and starting with its title
+#   fuzz_pdf      jkb_text_decode of a PDF (poppler; inputs over 64 KiB skipped):
+#                 UTF-8 ending in LF, no control characters, under the cap
+#   fuzz_lexicon  jkb_engine_add_lexicon (--lexicon TSV): a refusal names the file
+#                 and line; a lexicon that loads extracts a fixed notice and itself
+#   fuzz_claims   jkb_claims_read (auto, ransomwatch, list, ndjson) and
+#                 jkb_claims_from_record: ids, UTF-8, JSON, and the claims file
+#                 (NDJSON) reads back as the same claims
+#   fuzz_export   jkb_export_add + jkb_export_finish, STIX or MISP: valid JSON,
+#                 duplicates dropped, the same bytes twice
+# Every target also checks that a failure sets err.code to the status and a
+# message, and (ASan) that nothing leaks.
+#
 # usage: fuzz/run.sh [SECONDS] [TARGET...]     (default 60 s, every target)
 # env:   JKB_FUZZ_BUILD   build folder (default build-fuzz)
 #        JKB_FUZZ_JOBS    build parallelism (default 2)
@@ -18,7 +39,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 B=${JKB_FUZZ_BUILD:-build-fuzz}
 JOBS=${JKB_FUZZ_JOBS:-2}
-ALL="fuzz_extract fuzz_date fuzz_number fuzz_norm fuzz_segment fuzz_decode"
+ALL="fuzz_extract fuzz_date fuzz_number fuzz_norm fuzz_segment fuzz_decode fuzz_feed fuzz_pdf fuzz_lexicon
+     fuzz_claims fuzz_export"
 TARGETS=${*:-$ALL}
 
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-dev)" >&2; exit 1; }
