@@ -360,16 +360,38 @@ out:
 
 /* ---- names and sources ---- */
 
+/* a, then sep, then b[0, lb): malloc'd. */
+static char *join(const char *a, const char *sep, const char *b, size_t lb)
+{
+    size_t la = strlen(a), ls = strlen(sep);
+    char *s = malloc(la + ls + lb + 1);
+    if (!s)
+        return NULL;
+    memcpy(s, a, la);
+    memcpy(s + la, sep, ls);
+    memcpy(s + la + ls, b, lb);
+    s[la + ls + lb] = '\0';
+    return s;
+}
+
 char *jkb_xnotice_name(const jkb_xnotice *n)
 {
-    char day[11], buf[64];
+    char day[11], buf[32];
     const char *a = n->org, *b = n->title;
+    /* Whole strings, never a fixed buffer: a cut through a UTF-8 character
+     * is a string jansson refuses, and the export would fail as out of
+     * memory. */
     if (!a && !b) {
         if (n->case_id)
-            snprintf(buf, sizeof buf, "notice %s", n->case_id);
-        else
-            snprintf(buf, sizeof buf, "notice %.12s", n->key);
-        return xstrdup(buf);
+            return join("notice ", "", n->case_id, strlen(n->case_id));
+        /* 12 bytes of the key, less a character they would cut */
+        size_t lk = strlen(n->key);
+        if (lk > 12) {
+            lk = 12;
+            while (lk && ((unsigned char)n->key[lk] & 0xC0) == 0x80)
+                lk--;
+        }
+        return join("notice ", "", n->key, lk);
     }
     if (!b) {
         jkb_xday_date(n->day, day);
@@ -378,14 +400,7 @@ char *jkb_xnotice_name(const jkb_xnotice *n)
     }
     if (!a)
         return xstrdup(b);
-    size_t la = strlen(a), lb = strlen(b);
-    char *s = malloc(la + 2 + lb + 1);
-    if (!s)
-        return NULL;
-    memcpy(s, a, la);
-    memcpy(s + la, ": ", 2);
-    memcpy(s + la + 2, b, lb + 1);
-    return s;
+    return join(a, ": ", b, strlen(b));
 }
 
 char *jkb_xorg_key(const char *org)
