@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "norm.h"
 
@@ -179,6 +180,20 @@ static int value_of(jkb_lexicon *lx, int field, const char *v, size_t n)
     }
 }
 
+/* Valid UTF-8 without NUL: a user's file may hold anything, and its
+ * values (an actor's name) go into records and their JSON as they are. */
+static int utf8_ok(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (k <= 0 || cp == 0)
+            return 0;
+        i += (size_t)k;
+    }
+    return 1;
+}
+
 static int flags_of(const char *s, size_t n, int *bad)
 {
     static const char *const names[] = {"word", "weak", "legal", "suffix", "strong", "noversion"};
@@ -217,6 +232,10 @@ jkb_status jkb_lexicon_add_tsv(jkb_lexicon *lx, const char *tsv, size_t len, con
         size_t clen[4] = {0};
         int ncol = 0;
         if (e > i && tsv[i] != '#') {
+            if (!utf8_ok(tsv + i, e - i)) {
+                jkb_err_set(err, JKB_EUTF8, i, "%s:%zu: not valid UTF-8", name, line);
+                return JKB_EUTF8;
+            }
             size_t a = i;
             while (ncol < 4) {
                 size_t b = a;
@@ -252,12 +271,16 @@ jkb_status jkb_lexicon_add_tsv(jkb_lexicon *lx, const char *tsv, size_t len, con
             }
             size_t nlen = 0;
             char *kept = normalize_into(&lx->scratch, &lx->strings, col[0], clen[0], &nlen);
-            if (!kept)
+            if (!kept) {
+                jkb_err_set(err, JKB_ENOMEM, i, "%s:%zu: out of memory", name, line);
                 return JKB_ENOMEM;
+            }
             if (nlen) {
                 jkb_term *t = jkb_vec_push(&lx->terms);
-                if (!t)
+                if (!t) {
+                    jkb_err_set(err, JKB_ENOMEM, i, "%s:%zu: out of memory", name, line);
                     return JKB_ENOMEM;
+                }
                 t->text = kept;
                 t->len = (uint32_t)nlen;
                 t->field = (uint8_t)field;
