@@ -412,6 +412,19 @@ static char *cut_copy(const char *s, size_t max)
     return c;
 }
 
+/* Written by jkb_claim_write_json: an "id" of 16 hex digits, which no
+ * tracker's post has. */
+static int is_own_claim(json_t *o)
+{
+    const char *id = json_string_value(json_object_get(o, "id"));
+    if (!id || strlen(id) != 16)
+        return 0;
+    for (size_t i = 0; i < 16; i++)
+        if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
 /* One post (ransomwatch, ransomware.live) or one of our claims. */
 static jkb_status read_object(jkb_claims *c, json_t *o, const jkb_claims_read_opts *opts, size_t *n_read,
                               size_t *n_added, jkb_err *err)
@@ -431,11 +444,24 @@ static jkb_status read_object(jkb_claims *c, json_t *o, const jkb_claims_read_op
         return JKB_OK;
     victim[0] = domain[0] = 0;
     const char *t = jstr(o, K_VICTIM);
-    if (t)
-        split_victim(t, strlen(t), victim, domain);
-    const char *w = jstr(o, K_DOMAIN);
-    if (w && !domain[0])
-        link_host(w, strlen(w), domain, sizeof domain);
+    if (is_own_claim(o)) {
+        /* A claim as jkb_claim_write_json wrote it (the claims file beside
+         * a casebook): its victim and domain were split already. Split
+         * again, a victim "foo.co.jp" that a list gave beside "2.com" would
+         * come back as a domain, a different claim under a different id. */
+        t = json_string_value(json_object_get(o, "victim"));
+        if (t)
+            put(victim, t, strlen(t));
+        const char *w = json_string_value(json_object_get(o, "domain"));
+        if (w)
+            link_host(w, strlen(w), domain, sizeof domain);
+    } else {
+        if (t)
+            split_victim(t, strlen(t), victim, domain);
+        const char *w = jstr(o, K_DOMAIN);
+        if (w && !domain[0])
+            link_host(w, strlen(w), domain, sizeof domain);
+    }
     if (!victim[0] && !domain[0])
         return JKB_OK; /* a post with neither: nothing to match */
     jkb_claim cl;
