@@ -430,93 +430,6 @@ static int export_row(const jkb_notice_row *r, void *ud)
     return b->failed;
 }
 
-/* STIX and MISP group notices into incidents by a key that must not change:
- * the content hash of the incident's first notice, as export.h advises. */
-typedef struct first_notice {
-    int64_t incident, published_days, id;
-    char hash[72];
-} first_notice;
-
-typedef struct firsts {
-    first_notice *v;
-    size_t n, cap;
-    int failed;
-} firsts;
-
-static int64_t date_key(jkb_date d)
-{
-    /* undated notices sort last, as the store orders an incident */
-    return d.y ? (int64_t)d.y * 10000 + (d.m > 0 ? d.m : 0) * 100 + (d.d > 0 ? d.d : 0) : INT64_MAX;
-}
-
-static int first_row(const jkb_notice_row *r, void *ud)
-{
-    firsts *f = ud;
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 256;
-        first_notice *v = realloc(f->v, cap * sizeof *v);
-        if (!v) {
-            f->failed = 1;
-            return 1;
-        }
-        f->v = v;
-        f->cap = cap;
-    }
-    first_notice *x = &f->v[f->n++];
-    x->incident = r->incident_id;
-    x->published_days = date_key(r->published);
-    x->id = r->id;
-    snprintf(x->hash, sizeof x->hash, "%s", r->content_hash ? r->content_hash : "");
-    return 0;
-}
-
-static int cmp_first(const void *a, const void *b)
-{
-    const first_notice *x = a, *y = b;
-    if (x->incident != y->incident)
-        return x->incident < y->incident ? -1 : 1;
-    if (x->published_days != y->published_days)
-        return x->published_days < y->published_days ? -1 : 1;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-typedef struct xport {
-    jkb_exporter *x;
-    const firsts *f;
-    jkb_err err;
-    int failed;
-} xport;
-
-static const char *incident_key(const firsts *f, int64_t incident)
-{
-    size_t lo = 0, hi = f->n;
-    while (lo < hi) { /* the first entry of the incident is its first notice */
-        size_t mid = lo + (hi - lo) / 2;
-        if (f->v[mid].incident < incident)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < f->n && f->v[lo].incident == incident && f->v[lo].hash[0] ? f->v[lo].hash : NULL;
-}
-
-static int xport_row(const jkb_notice_row *r, void *ud)
-{
-    xport *e = ud;
-    if (!r->record_json)
-        return 0;
-    jkb_export_item it = {r->record_json, strlen(r->record_json), r->content_hash, incident_key(e->f, r->incident_id),
-                          r->source};
-    jkb_status st = jkb_export_add(e->x, &it, &e->err);
-    if (st == JKB_EINVAL)
-        return 0; /* a record the exporter cannot read is left out, not the whole export */
-    if (st != JKB_OK) {
-        e->failed = 1;
-        return 1;
-    }
-    return 0;
-}
-
 void h_export(const jkb_req *rq, const char *arg, jkb_reply *out)
 {
     static const char *const extra[] = {"format", NULL};
@@ -563,27 +476,9 @@ void h_export(const jkb_req *rq, const char *arg, jkb_reply *out)
         }
         return;
     }
-    firsts f = {NULL, 0, 0, 0};
-    xport e;
-    memset(&e, 0, sizeof e);
     jkb_export_opts xo = {0, 0, NULL};
-    st = jkb_store_search(s, &p.q, first_row, &f, NULL, &err);
-    if (st == JKB_OK && f.failed)
-        st = JKB_ENOMEM;
-    if (st == JKB_OK) {
-        if (f.n)
-            qsort(f.v, f.n, sizeof *f.v, cmp_first);
-        e.f = &f;
-        st = jkb_export_new((jkb_export_format)xfmt, &xo, &e.x, &err);
-    }
-    if (st == JKB_OK) {
-        st = jkb_store_search(s, &p.q, xport_row, &e, NULL, &err);
-        if (e.failed)
-            err = e.err, st = e.err.code ? e.err.code : JKB_ENOMEM;
-    }
+    st = jkb_export_store(s, &p.q, (jkb_export_format)xfmt, &xo, jkb_wbuf_write, &out->body, NULL, &err);
     jkb_server_release(rq->srv, s);
-    if (st == JKB_OK)
-        st = jkb_export_finish(e.x, jkb_wbuf_write, &out->body, &err);
     if (st != JKB_OK && !(st == JKB_EIO && out->body.failed)) {
         reply_status(out, st, &err);
     } else {
@@ -592,8 +487,6 @@ void h_export(const jkb_req *rq, const char *arg, jkb_reply *out)
             out->disposition =
                 xfmt == JKB_EXPORT_STIX ? "attachment; filename=\"jikenbo-stix.json\"" : "attachment; filename=\"jikenbo-misp.json\"";
     }
-    jkb_export_free(e.x);
-    free(f.v);
 }
 
 /* ------------------------------------------------------------ POST /api/notices */
