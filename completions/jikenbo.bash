@@ -20,6 +20,8 @@ _jikenbo()
         --format|-f)
             case $cmd in
                 export) COMPREPLY=($(compgen -W "ndjson json csv stix misp" -- "$cur")) ;;
+                assess) COMPREPLY=($(compgen -W "json ndjson table" -- "$cur")) ;;
+                claims|search|stats) COMPREPLY=($(compgen -W "table json ndjson csv" -- "$cur")) ;;
                 *) COMPREPLY=($(compgen -W "json ndjson table csv" -- "$cur")) ;;
             esac
             return ;;
@@ -28,23 +30,24 @@ _jikenbo()
         --org-kind) COMPREPLY=($(compgen -W "company medical local_gov national_gov education nonprofit other" -- "$cur")); return ;;
         --data-class) COMPREPLY=($(compgen -W "name address phone email birth_date gender password login_id credit_card bank_account employer medical my_number customer_id other" -- "$cur")); return ;;
         --authority) COMPREPLY=($(compgen -W "ppc police ministry ipa jpcert foreign local_gov" -- "$cur")); return ;;
-        --db|--lexicon|--out|--token-file|--orgs) COMPREPLY=($(compgen -f -- "$cur")); return ;;
-        --jobs|-j|--limit|--max-size|--since|--until|--listen|--actor|--threads) return ;;
+        --db|--lexicon|--out|-o|--token-file|--orgs|--claims) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+        --jobs|-j|--limit|-n|--offset|--max-size|--max-body|--since|--until|--listen|--actor|--threads|--title|--group|--date|--source|--window|--min-score) return ;;
+        --type) COMPREPLY=($(compgen -W "auto ransomwatch list ndjson" -- "$cur")); return ;;
     esac
     local opts="--help"
     case $cmd in
-        extract) opts="--format --lexicon --single --no-evidence --jobs --max-size --help" ;;
-        text) opts="--max-size --help" ;;
-        assess) opts="--format --single --conservative --all --db --help" ;;
-        ingest) opts="--db --max-size --lexicon --help" ;;
-        search) opts="--db --category --org-kind --data-class --actor --authority --since --until --format --limit --help" ;;
-        show) opts="--db --help" ;;
-        stats) opts="--db --by --timing --notices --since --until --format --help" ;;
-        export) opts="--db --format --category --org-kind --data-class --actor --authority --since --until --help" ;;
-        reindex) opts="--db --help" ;;
-        serve) opts="--db --listen --token-file --threads --help" ;;
-        report) opts="--db --since --until --out --help" ;;
-        claims) opts="import report --db --orgs --format --help" ;;
+        extract) opts="--format --help --jobs --lexicon --max-size --no-evidence --single" ;;
+        text) opts="--help --max-size" ;;
+        assess) opts="--all --conservative --db --format --help --max-size --single" ;;
+        ingest) opts="--db --help --lexicon --max-size --quiet" ;;
+        search) opts="--actor --authority --category --data-class --db --format --help --limit --offset --org-kind --since --until" ;;
+        show) opts="--db --help --json" ;;
+        stats) opts="--actor --authority --by --category --data-class --db --format --help --notices --org-kind --since --timing --until" ;;
+        export) opts="--actor --authority --category --data-class --db --format --help --org-kind --pretty --since --until" ;;
+        reindex) opts="--db --help --lexicon" ;;
+        serve) opts="--db --help --listen --max-body --quiet --threads --token-file" ;;
+        report) opts="--actor --authority --category --data-class --db --help --org-kind --out --since --title --until" ;;
+        claims) opts="import list report --all-notices --claims --date --db --format --from-casebook --group --help --japan --min-score --no-casebook --orgs --since --source --type --until --window --with-casebook" ;;
         help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then

@@ -253,8 +253,11 @@ jkb_status jkb_store_open(const char *url, jkb_store **out, jkb_err *err)
     *out = NULL;
     const store_ops *ops = NULL;
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-        /* pg.c adds its table here (under JKB_WITH_PG) when it exists. */
+#ifdef JKB_WITH_PG
+        ops = &jkb_store_pg_ops;
+#else
         return store_fail(err, JKB_ESTORE, "this jikenbo was built without the PostgreSQL casebook backend");
+#endif
     } else if (strstr(url, "://") && strncmp(url, "sqlite:", 7) != 0 && strncmp(url, "file:", 5) != 0) {
         return store_fail(err, JKB_EINVAL, "unknown casebook URL scheme in '%.80s' (a path, sqlite:PATH or postgresql://…)",
                           url);
@@ -764,8 +767,9 @@ jkb_status jkb_store_stats(jkb_store *s, const char *by, const jkb_query *q, int
     if (!rc && acc.failed)
         rc = store_fail(err, JKB_ENOMEM, "out of memory");
     if (!rc) {
-        qsort(acc.rows, acc.n, sizeof *acc.rows,
-              DIMS[d].dim == DIM_MONTH || DIMS[d].dim == DIM_YEAR ? by_period : by_count);
+        if (acc.n) /* qsort of NULL is undefined even for no rows */
+            qsort(acc.rows, acc.n, sizeof *acc.rows,
+                  DIMS[d].dim == DIM_MONTH || DIMS[d].dim == DIM_YEAR ? by_period : by_count);
         for (size_t i = 0; i < acc.n; i++)
             if (fn(acc.rows[i].label, acc.rows[i].count, ud)) {
                 rc = JKB_ESTOP;

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The man page covers every subcommand and every option its --help lists, and
-# every environment variable the front ends read.
+# every environment variable the front ends read; the bash completion offers
+# every subcommand and every option.
 # usage: manpage.sh JIKENBO SOURCE_DIR
 set -u
 bin=$1
@@ -18,9 +19,16 @@ for c in $cmds; do
         fail=1
     fi
     opts=$("$bin" "$c" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+    compl=$(grep -E "^ +$c\) opts=" "$src/completions/jikenbo.bash")
+    grep -qE "commands=\"[^\"]*\b$c\b" "$src/completions/jikenbo.bash" ||
+        { echo "FAIL: the bash completion does not offer '$c'" >&2; fail=1; }
     for o in $opts; do
         if ! grep -qF -- "$o" <<<"$page"; then
             echo "FAIL: jikenbo.1 does not mention '$c $o'" >&2
+            fail=1
+        fi
+        if ! grep -qE -- "[\" ]$o[\" ]" <<<"$compl"; then
+            echo "FAIL: the bash completion does not offer '$c $o'" >&2
             fail=1
         fi
     done
