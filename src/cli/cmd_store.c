@@ -662,9 +662,11 @@ static void msg_free(msg *m)
 static int push(ingest *g, msg m)
 {
     pthread_mutex_lock(&g->mu);
-    while (g->count == QUEUE_CAP && !g->stop)
+    /* after a failure the main thread drains the queue until MSG_END: the end
+     * must still get through, or it waits for ever */
+    while (g->count == QUEUE_CAP && (!g->stop || m.kind == MSG_END))
         pthread_cond_wait(&g->not_full, &g->mu);
-    if (g->stop) {
+    if (g->stop && m.kind != MSG_END) {
         pthread_mutex_unlock(&g->mu);
         msg_free(&m);
         return -1;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "store_internal.h"
 
@@ -809,14 +810,33 @@ static void qctx_free(qctx *c)
         free(c->like[i]);
 }
 
-/* The trigram tokenizer folds ASCII letters to lower case; the vocabulary
- * holds folded trigrams. (Other scripts' capitals are rare in 1-2 character
- * Japanese queries and are looked up as typed.) */
-static void fold_ascii(char *dst, const char *s, size_t n)
+/* The trigram tokenizer folds capitals to lower case, full-width Ａ and
+ * Greek or Cyrillic ones included; the vocabulary holds folded trigrams, so
+ * a term is looked up folded the same way. Returns the folded length (at
+ * most cap - 1; a fold never grows a 1-2 character term past 8 bytes), and
+ * sets *wide when the term holds a cased letter beyond ASCII. */
+static size_t fold_term(char *dst, size_t cap, const char *s, size_t n, int *wide)
 {
-    for (size_t i = 0; i < n; i++)
-        dst[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
-    dst[n] = 0;
+    size_t k = 0;
+    *wide = 0;
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (l <= 0) /* checked UTF-8 already; copy what is there */
+            cp = (unsigned char)s[i], l = 1;
+        utf8proc_int32_t lo = cp < 0x80 ? (cp >= 'A' && cp <= 'Z' ? cp + 32 : cp) : utf8proc_tolower(cp);
+        if (cp >= 0x80 && (lo != cp || utf8proc_toupper(cp) != cp))
+            *wide = 1; /* a cased letter beyond ASCII, either case */
+        utf8proc_uint8_t buf[4];
+        utf8proc_ssize_t m = l == 1 && cp >= 0x80 ? (buf[0] = (utf8proc_uint8_t)cp, 1) : utf8proc_encode_char(lo, buf);
+        if (k + (size_t)m >= cap)
+            break;
+        memcpy(dst + k, buf, (size_t)m);
+        k += (size_t)m;
+        i += (size_t)l;
+    }
+    dst[k] = 0;
+    return k;
 }
 
 /* One short term: the OR of the trigrams that begin with it, as a
@@ -825,17 +845,18 @@ static void fold_ascii(char *dst, const char *s, size_t n)
 static int short_term(sq3 *d, const store_term *t, sbuf *m, jkb_status *rc, jkb_err *err)
 {
     char lo[16], hi[24];
-    fold_ascii(lo, t->s, t->len);
+    int wide;
+    size_t lo_len = fold_term(lo, sizeof lo, t->s, t->len, &wide);
     /* above every trigram that begins with the term: U+10FFFF's successor */
-    memcpy(hi, lo, t->len);
-    memcpy(hi + t->len, "\xF4\x90\x80\x80", 5);
+    memcpy(hi, lo, lo_len);
+    memcpy(hi + lo_len, "\xF4\x90\x80\x80", 5);
     sqlite3_stmt *st = stmt(d, ST_VOCAB);
     if (!st) {
         *rc = db_fail(d, err, "searching");
         return -1;
     }
-    sqlite3_bind_text(st, 1, lo, (int)t->len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, hi, (int)t->len + 4, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, lo, (int)lo_len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hi, (int)lo_len + 4, SQLITE_STATIC);
     size_t mark = m->len;
     int n = 0, r;
     sb_add(m, "(", 1);
@@ -1142,6 +1163,11 @@ static int short_window(sq3 *d, const store_query *sq, jkb_row_fn fn, void *ud, 
                 sb_add(&c.match, " AND ", 5);
             sb_phrase(&c.match, t->s, t->len);
         } else {
+            char tmp[16];
+            int wide;
+            fold_term(tmp, sizeof tmp, t->s, t->len, &wide);
+            if (wide)
+                goto out; /* the substring test folds ASCII only: the exact route */
             shorts[nshort++] = t;
         }
     }
@@ -1247,7 +1273,7 @@ static jkb_status sq_search(jkb_store *s, const store_query *sq, jkb_row_fn fn, 
     st = NULL;
     if (rc || !total)
         goto out;
-    if (!sq->q->limit || (n < sq->q->limit && (n > 0 || sq->q->offset == 0))) {
+    if ((n > 0 || sq->q->offset == 0) && (!sq->q->limit || n < sq->q->limit)) {
         /* every match was seen */
         *total = sq->q->offset + n;
         goto out;

@@ -447,6 +447,13 @@ static void test_filters(void **state)
     q.offset = 20;
     assert_int_equal(search(s, &q, &h, &total, NULL), 0);
     assert_int_equal(total, 8);
+    /* an offset past the end without a limit: the total is still the matches' */
+    q.limit = 0;
+    assert_int_equal(search(s, &q, &h, &total, NULL), 0);
+    assert_int_equal(total, 8);
+    q.offset = 3;
+    assert_int_equal(search(s, &q, &h, &total, NULL), 5);
+    assert_int_equal(total, 8);
     jkb_query_init(&q);
     q.category = JKB_CAT_RANSOMWARE;
     assert_int_equal(search(s, &q, &h, NULL, NULL), 2);
@@ -563,6 +570,26 @@ static void test_short_terms(void **state)
                 assert_int_equal(lim.id[k], all.id[k + 1]);
             w.offset = 0;
         }
+    }
+    /* full-width letters fold as the trigram tokenizer folds them (Ａ, ａ),
+     * whichever route the query takes */
+    begin(s);
+    spec fw = {.text = "ＡＢＣシステムの障害", .title = "障害のお知らせ", .org = "株式会社ＡＢＣ",
+               .org_kind = JKB_ORG_COMPANY, .y = 2024, .m = 5, .d = 1};
+    assert_int_equal(put_spec(s, &fw, NULL, NULL), JKB_OK);
+    commit(s);
+    static const char *const wide[] = {"Ａ", "ａ", "ＡＢ", "ａｂ", "ｂＣ"};
+    for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++) {
+        jkb_query w;
+        jkb_query_init(&w);
+        w.text = wide[i];
+        hits hw;
+        size_t tw = 0;
+        assert_int_equal(search(s, &w, &hw, &tw, NULL), 1);
+        assert_int_equal(tw, 1);
+        w.limit = 2;
+        assert_int_equal(search(s, &w, &hw, &tw, NULL), 1);
+        assert_int_equal(tw, 1);
     }
     /* with a filter */
     jkb_query q;
