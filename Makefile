@@ -7,7 +7,7 @@ ASAN_BUILD ?= build-asan
 PREFIX     ?= /usr/local
 JOBS       ?= 2
 
-.PHONY: all run check deps build test asan bench fuzz install clean
+.PHONY: all run check deps build test asan bench fuzz robustness install clean
 
 all: build
 
@@ -50,6 +50,11 @@ bench: build
 
 fuzz: deps
 	./fuzz/run.sh $(or $(SECONDS),60)
+
+# fuzz (SECONDS a target, default 30), the ASan suite, valgrind, hostile
+# inputs and fault tests as one table (bench/README.md, "Robustness")
+robustness: build
+	ASAN_BUILD=$(ASAN_BUILD) JOBS=$(JOBS) ./bench/robustness.sh $(BUILD) $(or $(SECONDS),30)
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
