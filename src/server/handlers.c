@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jikenbo/assess.h"
 #include "jikenbo/export.h"
 #include "jikenbo/ingest.h"
 #include "server.h"
@@ -164,11 +165,50 @@ out:
 /* ------------------------------------------------------------ GET /api/incidents/{id} */
 
 typedef struct one_out {
+    const jkb_server *srv;
     jkb_wbuf notice, chain, follow_ups, claims;
     int64_t id, incident_id;
     size_t n_chain, n_follow, n_claims;
     int found;
 } one_out;
+
+typedef struct assess_ctx {
+    const jkb_rules *rules;
+    size_t len;
+    jkb_wbuf *b;
+    int done;
+} assess_ctx;
+
+static int assess_record(const jkb_record *rec, const char *text, void *ud)
+{
+    assess_ctx *c = ud;
+    jkb_assessment *a = NULL;
+    jkb_assess_opts opts;
+    memset(&opts, 0, sizeof opts);
+    if (jkb_assess(c->rules, rec, text, c->len, &opts, &a, NULL) == JKB_OK) {
+        size_t mark = c->b->len;
+        if (jkb_assessment_write_json(a, 0, jkb_wbuf_write, c->b) == JKB_OK)
+            c->done = 1;
+        else
+            c->b->len = mark;
+    }
+    jkb_assessment_free(a);
+    return 0;
+}
+
+/* The reporting obligations of a stored notice, from its text extracted by
+ * this version's rules (as `jikenbo show` and `assess ID` do); null when it
+ * cannot be assessed. */
+static void put_assessment(jkb_wbuf *b, const jkb_server *srv, const jkb_notice_row *r)
+{
+    assess_ctx c = {srv->rules, r->text_len, b, 0};
+    if (srv->eng && srv->rules && r->text && r->text_len) {
+        jkb_span span = {0, (uint32_t)r->text_len};
+        jkb_extract_spans(srv->eng, r->text, r->text_len, &span, 1, 0, assess_record, &c, NULL);
+    }
+    if (!c.done)
+        jkb_wbuf_puts(b, "null");
+}
 
 static int one_row(const jkb_notice_row *r, void *ud)
 {
@@ -184,6 +224,8 @@ static int one_row(const jkb_notice_row *r, void *ud)
     jkb_wbuf_json_cstr(b, r->engine_version);
     jkb_wbuf_puts(b, ",\"record\":");
     put_record(b, r->record_json);
+    jkb_wbuf_puts(b, ",\"assessment\":");
+    put_assessment(b, o->srv, r);
     jkb_wbuf_puts(b, ",\"text\":");
     jkb_wbuf_json_str(b, r->text ? r->text : "", r->text ? r->text_len : 0);
     jkb_wbuf_add(b, "}", 1);
@@ -221,6 +263,7 @@ void h_incident(const jkb_req *rq, const char *arg, jkb_reply *out)
     }
     one_out o;
     memset(&o, 0, sizeof o);
+    o.srv = rq->srv;
     jkb_wbuf_init(&o.notice, 0);
     o.id = (int64_t)id;
     jkb_err err;

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jikenbo/assess.h"
 #include "server.h"
 
 /* The page loads its script and style from itself and nothing else; no
@@ -359,6 +360,7 @@ static void server_free(jkb_server *srv)
     free(srv->free_slots);
     free(srv->counts);
     jkb_engine_free(srv->eng);
+    jkb_rules_free(srv->rules);
     memset(srv->token, 0, sizeof srv->token);
 }
 
@@ -386,11 +388,11 @@ jkb_status jkb_server_run(const jkb_server_opts *o, jkb_err *err)
         st = err ? err->code : JKB_EINVAL;
         goto out;
     }
-    if (srv.token_len) {
-        /* built once and shared: extraction is thread-safe on a compiled engine */
-        if ((st = jkb_engine_new(&srv.eng, err)) != JKB_OK || (st = jkb_engine_compile(srv.eng, err)) != JKB_OK)
-            goto out;
-    }
+    /* built once and shared: extraction is thread-safe on a compiled engine,
+     * assessment on a built rule table */
+    if ((st = jkb_engine_new(&srv.eng, err)) != JKB_OK || (st = jkb_engine_compile(srv.eng, err)) != JKB_OK ||
+        (st = jkb_rules_new(&srv.rules, err)) != JKB_OK)
+        goto out;
     srv.stores = calloc(threads, sizeof *srv.stores);
     srv.free_slots = calloc(threads, sizeof *srv.free_slots);
     srv.counts = calloc(JKB_COUNT_SLOTS, sizeof *srv.counts);

@@ -107,7 +107,8 @@ typedef struct jkb_server {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     pthread_mutex_t write_mu; /* SQLite takes one writer at a time: queue them here, not in busy retries */
-    jkb_engine *eng;          /* only when writing is on */
+    jkb_engine *eng;          /* extraction for POST and for the assessment of a notice */
+    struct jkb_rules *rules;  /* the reporting rules (assess.h), read-only once built */
     pthread_mutex_t counts_mu;
     jkb_count_entry *counts;  /* JKB_COUNT_SLOTS, direct-mapped by hash */
     uint64_t write_gen;       /* bumped by every write: older totals are void */

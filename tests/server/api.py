@@ -279,6 +279,12 @@ def run(base, token):
         hid = r.json()["items"][0]["id"]
         one = curl(base, "GET", "/api/incidents/%d" % hid).json()
         check("an incident lists its notices in order", one and one["incident"]["id"] == one["notice"]["incident_id"])
+        # a hospital's ransomware notice: the medical regime and APPI obligations, with their deadlines
+        a = one["notice"].get("assessment")
+        check("GET /api/incidents/{id} carries the reporting assessment",
+              isinstance(a, dict) and a.get("regime_jp") and
+              any(o["id"].startswith("appi.") and o["applies"] in ("yes", "may_apply") for o in a.get("obligations", [])),
+              str(a)[:300])
 
     # ---- stats and timing
     r = curl(base, "GET", "/api/stats?by=category")
