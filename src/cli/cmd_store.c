@@ -1168,6 +1168,9 @@ int cmd_ingest(int argc, char **argv)
     jkb_err err;
     memset(&err, 0, sizeof err);
     size_t in_batch = 0;
+    /* this batch's outcomes count once it is committed: a batch rolled back
+     * (a full disk) stored nothing, and the summary must not say otherwise */
+    size_t b_stored = 0, b_unchanged = 0, b_updated = 0;
     int in_tx = 0, failed = 0;
     const char *ver = jkb_version();
     for (;;) {
@@ -1201,18 +1204,21 @@ int cmd_ingest(int argc, char **argv)
                     break;
                 }
                 if (o == JKB_PUT_STORED)
-                    stored++;
+                    b_stored++;
                 else if (o == JKB_PUT_UPDATED)
-                    updated++;
+                    b_updated++;
                 else
-                    unchanged++;
+                    b_unchanged++;
                 pr.notices++;
                 pr.partial += it->len;
                 if (++in_batch >= BATCH_NOTICES) {
                     if (jkb_store_commit(s, &err) != JKB_OK) {
                         failed = 1;
+                        in_tx = 0; /* a failed commit rolls back */
                         break;
                     }
+                    stored += b_stored, unchanged += b_unchanged, updated += b_updated;
+                    b_stored = b_unchanged = b_updated = 0;
                     in_tx = 0;
                     in_batch = 0;
                 }
@@ -1230,10 +1236,16 @@ int cmd_ingest(int argc, char **argv)
     }
     if (in_tx && !failed && jkb_store_commit(s, &err) != JKB_OK)
         failed = 1;
+    else if (in_tx && failed)
+        jkb_store_rollback(s, NULL);
+    if (!failed)
+        stored += b_stored, unchanged += b_unchanged, updated += b_updated;
     progress_draw(&pr, 1);
     if (failed) {
-        /* what was committed before stays; the open batch is rolled back */
-        cli_error("%s", err.msg[0] ? err.msg : "storing failed");
+        /* what was committed before stays; the open batch is rolled back.
+         * A URL may carry a password: only a path is named. */
+        cli_error("%s%s: %s; the last batch of notices was not stored", strstr(db, "://") ? "" : "casebook ",
+                  strstr(db, "://") ? "the casebook" : db, err.msg[0] ? err.msg : "storing failed");
         rc = CLI_FAILED;
     }
     if (skipped && rc == CLI_OK)

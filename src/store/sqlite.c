@@ -5,10 +5,12 @@
  * searches (FTS5 MATCH; one- and two-character terms through the FTS5
  * vocabulary), stats and timelines with parameterized SQL only.
  */
+#include <errno.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <utf8proc.h>
 
 #include "store_internal.h"
@@ -100,6 +102,18 @@ static jkb_status db_fail(sq3 *d, jkb_err *err, const char *what)
         return store_fail(err, JKB_ESTORE, "%s: the disk is full", what);
     if ((code & 0xff) == SQLITE_NOMEM)
         return store_fail(err, JKB_ENOMEM, "%s: out of memory", what);
+    /* "disk I/O error" alone does not say what failed. A write refused for
+     * a file size limit (EFBIG) or a partly full disk comes back as
+     * IOERR_WRITE, and errno is often gone by then (sqlite3_system_errno
+     * reads it late), so the reason is named by what was being done. */
+    int sys = (code & 0xff) == SQLITE_IOERR ? sqlite3_system_errno(d->db) : 0;
+    if (sys == ENOSPC || sys == EDQUOT || sys == EFBIG)
+        return store_fail(err, JKB_ESTORE, "%s: the casebook cannot grow: %s", what, strerror(sys));
+    if (code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_TRUNCATE)
+        return store_fail(err, JKB_ESTORE,
+                          "%s: writing the casebook failed (a full disk, a file size limit or a disk error)", what);
+    if (sys)
+        return store_fail(err, JKB_ESTORE, "%s: %s (%s)", what, sqlite3_errmsg(d->db), strerror(sys));
     return store_fail(err, JKB_ESTORE, "%s: %s", what, sqlite3_errmsg(d->db));
 }
 
@@ -255,6 +269,10 @@ static jkb_status sq_open(jkb_store *s, const char *target, jkb_err *err)
         flags |= SQLITE_OPEN_URI;
     if (!*target)
         return store_fail(err, JKB_EINVAL, "no casebook path");
+    /* SQLite says only "unable to open database file" for a folder */
+    struct stat sb;
+    if (!(flags & SQLITE_OPEN_URI) && stat(target, &sb) == 0 && S_ISDIR(sb.st_mode))
+        return store_fail(err, JKB_ESTORE, "cannot open the casebook %.120s: it is a directory, not a file", target);
     sq3 *d = calloc(1, sizeof *d);
     if (!d)
         return store_fail(err, JKB_ENOMEM, "out of memory");
