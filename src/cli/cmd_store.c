@@ -27,6 +27,7 @@
 #define CHUNK_ITEMS 64       /* notices per queue message */
 #define QUEUE_CAP 32         /* messages in flight: bounds the memory */
 #define SPANS_PER_CALL 256   /* notices per jkb_extract_spans call */
+#define FEED_MAX_ITEMS 100000 /* items read from one feed (jkb_feed_parse's default) */
 
 /* ================================================================ common */
 
@@ -894,7 +895,7 @@ static void ingest_bytes(ingest *g, const char *bytes, size_t len, const char *n
     memset(&err, 0, sizeof err);
     if (len && jkb_feed_sniff(bytes, len)) {
         jkb_feed feed;
-        if (jkb_feed_parse(bytes, len, 0, &feed, &err) != JKB_OK) {
+        if (jkb_feed_parse(bytes, len, FEED_MAX_ITEMS, &feed, &err) != JKB_OK) {
             skip(g, name, err.msg[0] ? err.msg : "not a readable feed");
             return;
         }
@@ -917,6 +918,14 @@ static void ingest_bytes(ingest *g, const char *bytes, size_t len, const char *n
                 continue;
             if (ingest_text(g, it->text, it->text_len, kept, kept, is_url(kept)) < 0)
                 break;
+        }
+        /* the items past the cap were never read: say so, as for any input
+         * not taken in whole */
+        if (feed.truncated) {
+            char why[128];
+            snprintf(why, sizeof why, "a feed of more than %zu items: the first %zu were read, the rest was not",
+                     (size_t)FEED_MAX_ITEMS, (size_t)FEED_MAX_ITEMS);
+            skip(g, name, why);
         }
         jkb_feed_free(&feed);
         return;
