@@ -23,6 +23,12 @@
 #                 (NDJSON) reads back as the same claims
 #   fuzz_export   jkb_export_add + jkb_export_finish, STIX or MISP: valid JSON,
 #                 duplicates dropped, the same bytes twice
+#   fuzz_query    jkb_store_search on a small casebook, any text and filters: OK or
+#                 EINVAL (never a database error), newest first, a limited page is
+#                 the start of the unlimited rows, the total counts every match
+#   fuzz_http     jkb_route and the handlers (no sockets; the harness parses the
+#                 target as libmicrohttpd does): documented statuses, no 500, error
+#                 bodies {"error":{code,message}}, assets only by their own name
 # Every target also checks that a failure sets err.code to the status and a
 # message, and (ASan) that nothing leaks.
 #
@@ -40,7 +46,7 @@ cd "$ROOT" || exit 1
 B=${JKB_FUZZ_BUILD:-build-fuzz}
 JOBS=${JKB_FUZZ_JOBS:-2}
 ALL="fuzz_extract fuzz_date fuzz_number fuzz_norm fuzz_segment fuzz_decode fuzz_feed fuzz_pdf fuzz_lexicon
-     fuzz_claims fuzz_export"
+     fuzz_claims fuzz_export fuzz_query fuzz_http"
 TARGETS=${*:-$ALL}
 
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-dev)" >&2; exit 1; }
