@@ -87,6 +87,23 @@ int jkb_wbuf_write(const char *p, size_t n, void *ud)
     return b->failed;
 }
 
+/* The length of the UTF-8 sequence at p (strict: no overlongs, surrogates or
+ * values past U+10FFFF), or 0 when it is not one. */
+static size_t utf8_seq(const unsigned char *p, size_t avail)
+{
+    unsigned c = p[0];
+    size_t k = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (!k || avail < k)
+        return 0;
+    for (size_t i = 1; i < k; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) || (c == 0xf0 && p[1] < 0x90) ||
+        (c == 0xf4 && p[1] > 0x8f))
+        return 0;
+    return k;
+}
+
 void jkb_wbuf_json_str(jkb_wbuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -124,6 +141,18 @@ void jkb_wbuf_json_str(jkb_wbuf *b, const char *s, size_t n)
             /* U+2028 and U+2029 end a line in older JavaScript */
             esc = (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
             skip = 3;
+        } else if (c >= 0x80) {
+            /* a byte that is not UTF-8 (a client's parameter name echoed in
+             * an error, a message cut at its cap) would make the whole reply
+             * invalid JSON: it stands as U+FFFD */
+            size_t k = utf8_seq((const unsigned char *)s + i, n - i);
+            if (!k) {
+                esc = "\\ufffd";
+            } else {
+                run += k;
+                i += k - 1;
+                continue;
+            }
         }
         if (esc) {
             jkb_wbuf_add(b, s + i - run, run);

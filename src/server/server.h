@@ -35,7 +35,8 @@ void jkb_wbuf_printf(jkb_wbuf *b, const char *fmt, ...)
 #endif
     ;
 /* A JSON string ("null" for NULL). '<', '>', '&' and U+2028/9 are escaped
- * too, so that the JSON can sit inside an HTML <script> block. */
+ * too, so that the JSON can sit inside an HTML <script> block; a byte that
+ * is not UTF-8 becomes U+FFFD, so the JSON stays JSON. */
 void jkb_wbuf_json_str(jkb_wbuf *b, const char *s, size_t n);
 void jkb_wbuf_json_cstr(jkb_wbuf *b, const char *s);
 /* A JSON text of our own writers (a stored record) copied with '<', '>'
