@@ -1,13 +1,14 @@
 # The two commands of the README wrap cmake/ctest:
 #   make run    install what is missing, build, extract the bundled sample as a table,
 #               ingest it into a fresh casebook and print its counts
-#   make check  install what is missing, build, run every test (and again under ASan+UBSan)
+#   make check  install what is missing, build, run every test (and again under ASan+UBSan),
+#               then every fuzz target for 60 s
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 PREFIX     ?= /usr/local
 JOBS       ?= 2
 
-.PHONY: all run check deps build test asan bench fuzz robustness install clean
+.PHONY: all run check deps build test asan bench fuzz fuzz-check robustness install clean
 
 all: build
 
@@ -43,7 +44,11 @@ asan: deps $(ASAN_BUILD)/build.ninja
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    ctest --output-on-failure -j $(JOBS) -LE accuracy
 
-check: test asan
+# every libFuzzer target for 60 s, two at a time (the CI budget: about 7 minutes)
+fuzz-check: deps
+	JKB_FUZZ_PAR=2 ./fuzz/run.sh 60
+
+check: test asan fuzz-check
 
 bench: build
 	./bench/run.sh $(BUILD)

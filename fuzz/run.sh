@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Build the libFuzzer targets (clang, ASan+UBSan) in build-fuzz and run each
 # for SECONDS on a copy of its seed corpus (build-fuzz/corpus/<target>; the
-# repository is never written), one target at a time. Prints, per target,
+# repository is never written). Prints, per target,
 # the executions run and the crashes found; crash inputs are copied to
-# build-fuzz/crashes/. Exit 1 when any target crashed.
+# build-fuzz/crashes/. Exit 1 when any target crashed. JKB_FUZZ_PAR runs that
+# many targets at a time (one core each).
 #
 # The targets (each fuzz/<target>.c says how the first byte picks options):
 #   fuzz_extract  jkb_extract, jkb_notices + jkb_extract_spans, the JSON writer:
@@ -35,6 +36,7 @@
 # usage: fuzz/run.sh [SECONDS] [TARGET...]     (default 60 s, every target)
 # env:   JKB_FUZZ_BUILD   build folder (default build-fuzz)
 #        JKB_FUZZ_JOBS    build parallelism (default 2)
+#        JKB_FUZZ_PAR     targets run at a time (default 1; make check runs 2)
 
 set -u
 SECONDS_EACH=${1:-60}
@@ -45,6 +47,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
 B=${JKB_FUZZ_BUILD:-build-fuzz}
 JOBS=${JKB_FUZZ_JOBS:-2}
+PAR=${JKB_FUZZ_PAR:-1}
+case $PAR in '' | *[!0-9]* | 0) echo "fuzz: JKB_FUZZ_PAR takes a number of targets at a time" >&2; exit 2 ;; esac
 ALL="fuzz_extract fuzz_date fuzz_number fuzz_norm fuzz_segment fuzz_decode fuzz_feed fuzz_pdf fuzz_lexicon
      fuzz_claims fuzz_export fuzz_query fuzz_http"
 TARGETS=${*:-$ALL}
@@ -59,18 +63,18 @@ mkdir -p "$B/crashes" "$B/logs"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-crashed=0
-summary=""
-for t in $TARGETS; do
+# one_target T: run T, leave its summary line in $B/logs/T.line and, when it
+# crashed, a mark in $B/logs/T.crashed
+one_target() {
+    t=$1
     exe="$B/fuzz/$t"
-    [ -x "$exe" ] || { echo "fuzz: no such target $t" >&2; exit 2; }
     corpus="$B/corpus/$t"
     mkdir -p "$corpus"
     # the seeds (and any saved crash inputs) join what earlier runs found
     cp -p fuzz/corpus/"$t"/* "$corpus"/ 2>/dev/null
     log="$B/logs/$t.log"
     art="$B/artifacts/$t/"
-    rm -rf "$art"
+    rm -rf "$art" "$B/logs/$t.crashed"
     mkdir -p "$art"
     echo "== $t: ${SECONDS_EACH}s (log: $log)"
     "$exe" -max_total_time="$SECONDS_EACH" -dict=fuzz/jikenbo.dict -timeout=30 -rss_limit_mb=2048 \
@@ -89,13 +93,31 @@ for t in $TARGETS; do
         n=1 # died without an artifact (e.g. out of memory in the harness)
     fi
     if [ $n -gt 0 ]; then
-        crashed=$((crashed + 1))
+        : >"$B/logs/$t.crashed"
         grep -m1 -E 'ERROR: (AddressSanitizer|libFuzzer|UndefinedBehaviorSanitizer|LeakSanitizer)|runtime error:|check failed:' "$log" | sed 's/^/   /'
     fi
     line=$(printf '%-14s %12s execs %3d crash(es)  corpus %s files' "$t" "${execs:-?}" "$n" "$(ls "$corpus" | wc -l)")
     echo "$line"
+    echo "$line" >"$B/logs/$t.line"
+}
+
+for t in $TARGETS; do
+    [ -x "$B/fuzz/$t" ] || { echo "fuzz: no such target $t" >&2; exit 2; }
+done
+# JKB_FUZZ_PAR targets at a time (each fuzzer uses one core)
+for t in $TARGETS; do
+    while [ "$(jobs -rp | wc -l)" -ge "$PAR" ]; do
+        wait -n
+    done
+    one_target "$t" &
+done
+wait
+crashed=0
+summary=""
+for t in $TARGETS; do
+    [ -f "$B/logs/$t.crashed" ] && crashed=$((crashed + 1))
     summary="$summary
-$line"
+$(cat "$B/logs/$t.line" 2>/dev/null || echo "$t: no result")"
 done
 
 echo
