@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "jikenbo/assess.h"
@@ -31,6 +32,7 @@
 #define CONN_MEMORY (64u << 10) /* per connection: caps the request line and headers */
 #define CONN_LIMIT 1024
 #define CONN_TIMEOUT 30 /* seconds of silence before a connection is closed */
+#define HEAD_DEADLINE CONN_TIMEOUT /* seconds for a request line and headers, however they trickle */
 
 static void fail(jkb_err *err, jkb_status code, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -74,6 +76,89 @@ void jkb_server_release(jkb_server *srv, jkb_store *s)
     pthread_mutex_unlock(&srv->mu);
 }
 
+/* ------------------------------------------------------------ head deadline */
+
+/* MHD's timeout counts silence only: a client that drips a byte a second
+ * keeps its connection for ever, and CONN_LIMIT of them lock everyone out
+ * (slow-loris; tests/server/faults.py). So every connection is listed here
+ * with the time its current request began (connect, or the end of the one
+ * before), and the main thread shuts down, once a second, those whose
+ * headers are not in after HEAD_DEADLINE. shutdown() and not close(): MHD
+ * sees end-of-file and closes the socket itself; the list's mutex is taken
+ * by the CLOSED notification, which MHD sends before it closes the fd. */
+typedef struct watched {
+    struct watched *prev, *next;
+    int fd;
+    int in_request; /* headers in: the request is being read or answered */
+    time_t since;
+} watched;
+
+static pthread_mutex_t watch_mu = PTHREAD_MUTEX_INITIALIZER;
+static watched *watch_list;
+
+static time_t now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+                          enum MHD_ConnectionNotificationCode why)
+{
+    (void)cls;
+    watched *w = *socket_ctx;
+    pthread_mutex_lock(&watch_mu);
+    if (why == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        w = ci ? calloc(1, sizeof *w) : NULL;
+        if (w) {
+            w->fd = ci->connect_fd;
+            w->since = now_s();
+            w->next = watch_list;
+            if (watch_list)
+                watch_list->prev = w;
+            watch_list = w;
+        }
+        *socket_ctx = w;
+    } else if (w) {
+        if (w->prev)
+            w->prev->next = w->next;
+        else
+            watch_list = w->next;
+        if (w->next)
+            w->next->prev = w->prev;
+        free(w);
+        *socket_ctx = NULL;
+    }
+    pthread_mutex_unlock(&watch_mu);
+}
+
+/* headers in (in_request 1), or the request done and the next one's clock started (0) */
+static void mark_request(struct MHD_Connection *conn, int in_request)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    watched *w = ci ? ci->socket_context : NULL;
+    if (!w)
+        return;
+    pthread_mutex_lock(&watch_mu);
+    w->in_request = in_request;
+    w->since = now_s();
+    pthread_mutex_unlock(&watch_mu);
+}
+
+static void reap_slow_heads(void)
+{
+    time_t now = now_s();
+    pthread_mutex_lock(&watch_mu);
+    for (watched *w = watch_list; w; w = w->next)
+        if (!w->in_request && now - w->since >= HEAD_DEADLINE && w->fd >= 0) {
+            shutdown(w->fd, SHUT_RDWR);
+            w->fd = -1; /* once */
+        }
+    pthread_mutex_unlock(&watch_mu);
+}
+
 /* ------------------------------------------------------------ one request */
 
 typedef struct req_state {
@@ -102,8 +187,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode why)
 {
     (void)cls;
-    (void)conn;
     (void)why;
+    mark_request(conn, 0);
     req_state *st = *con_cls;
     if (!st)
         return;
@@ -201,6 +286,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return error_now(conn, 500, "out_of_memory", "out of memory");
     if (!st->started) {
         st->started = 1;
+        mark_request(conn, 1);
         if (st->uri_too_long)
             return error_now(conn, 414, "uri_too_long", "the request target (path and query) is over 4096 bytes");
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -427,7 +513,8 @@ jkb_status jkb_server_run(const jkb_server_opts *o, jkb_err *err)
                          NULL, NULL, on_request, &srv, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
                          threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, &srv, MHD_OPTION_NOTIFY_COMPLETED, on_done,
                          &srv, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
-                         CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT, MHD_OPTION_END);
+                         CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT, MHD_OPTION_NOTIFY_CONNECTION,
+                         on_connection, NULL, MHD_OPTION_END);
     if (!d) {
         st = JKB_EIO;
         fail(err, st, "cannot start the HTTP server on %s", url);
@@ -436,8 +523,10 @@ jkb_status jkb_server_run(const jkb_server_opts *o, jkb_err *err)
     fd = -1; /* the daemon closes it */
     printf("listening on %s (%u threads, %s)\n", url, threads, srv.token_len ? "writes with the token" : "read-only");
     fflush(stdout);
-    int sig = 0;
-    sigwait(&sigs, &sig);
+    int sig;
+    struct timespec tick = {1, 0};
+    while ((sig = sigtimedwait(&sigs, NULL, &tick)) < 0)
+        reap_slow_heads();
     if (!o->quiet)
         fprintf(stderr, "jikenbo serve: %s, stopping\n", sig == SIGINT ? "interrupted" : "terminated");
 out:
