@@ -126,9 +126,9 @@ scaling() {
     run_case "$c-N" "$c-N.in" "0 1"
     local rc1=$rc
     s1=$secs
-    rm -f "$c-N.in"
     if [ $rc1 -eq 124 ] || [ $rc1 -eq 137 ] || [ $rc1 -ge 128 ]; then
         printf '%-22s %12s %9s %5s  %s\n' "$c-4N" "-" "-" "-" "skipped: the N run failed"
+        rm -f "$c-N.in"
         return
     fi
     # the 4N run is stopped once it is over the ratio anyway
@@ -137,7 +137,19 @@ scaling() {
     python3 "$GEN" "$g" "$c-4N.in" "$n4" || { fail "$c: the generator failed"; return; }
     run_case "$c-4N" "$c-4N.in" "0 1" "$lim4"
     s4=$secs
-    rm -f "$c-4N.in"
+    # a shared machine stalls a short run now and then: before calling it not
+    # linear, time both sizes twice more and keep each one's best
+    if fcmp "$s4" '>' "$FLOOR" && fcmp "$s4" '>' "$(python3 -c "print(float('$s1') * $RATIO)")"; then
+        local k t0
+        for k in 1 2; do
+            t0=$(now); "$JKB" extract --format ndjson "$c-N.in" >/dev/null 2>&1; t0=$(fsub "$(now)" "$t0")
+            fcmp "$t0" '<' "$s1" && s1=$t0
+            t0=$(now); timeout -k 5 "$lim4" "$JKB" extract --format ndjson "$c-4N.in" >/dev/null 2>&1
+            t0=$(fsub "$(now)" "$t0")
+            fcmp "$t0" '<' "$s4" && s4=$t0
+        done
+    fi
+    rm -f "$c-N.in" "$c-4N.in"
     local ratio
     ratio=$(python3 -c "print('%.1f' % (float('$s4') / max(float('$s1'), 0.001)))")
     if fcmp "$s4" '>' "$FLOOR" && fcmp "$s4" '>' "$(python3 -c "print(float('$s1') * $RATIO)")"; then
