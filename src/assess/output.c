@@ -9,123 +9,35 @@
 #include <string.h>
 
 #include "assess_internal.h"
+#include "jsonw.h"
 
-typedef struct w {
-    jkb_write_fn fn;
-    void *ud;
-    int failed, pretty;
-    char buf[4096];
-    size_t n;
-} w;
+typedef jkb_jw w;
 
-static void flush(w *o)
-{
-    if (o->n && !o->failed && o->fn(o->buf, o->n, o->ud))
-        o->failed = 1;
-    o->n = 0;
-}
-
-static void put(w *o, const char *p, size_t n)
-{
-    while (n) {
-        if (o->n == sizeof o->buf)
-            flush(o);
-        size_t k = sizeof o->buf - o->n;
-        if (k > n)
-            k = n;
-        memcpy(o->buf + o->n, p, k);
-        o->n += k;
-        p += k;
-        n -= k;
-    }
-}
-
-static void puts_(w *o, const char *s) { put(o, s, strlen(s)); }
-
-static size_t u8valid(const char *s, size_t n, size_t i)
-{
-    unsigned char c = (unsigned char)s[i];
-    size_t k = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-    if (!k || i + k > n)
-        return 0;
-    for (size_t j = 1; j < k; j++)
-        if (((unsigned char)s[i + j] & 0xC0) != 0x80)
-            return 0;
-    unsigned char c1 = (unsigned char)s[i + 1];
-    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 >= 0x90))
-        return 0;
-    return k;
-}
-
-/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
+/* A JSON string, or null for NULL. */
 static void str(w *o, const char *s)
 {
-    static const char hex[] = "0123456789abcdef";
-    if (!s) {
-        puts_(o, "null");
-        return;
-    }
-    size_t n = strlen(s);
-    put(o, "\"", 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80) {
-            size_t k = u8valid(s, n, i);
-            if (k) {
-                put(o, s + i, k);
-                i += k - 1;
-            } else {
-                put(o, "\xEF\xBF\xBD", 3);
-            }
-        } else if (c == '"' || c == '\\') {
-            char e[2] = {'\\', (char)c};
-            put(o, e, 2);
-        } else if (c < 0x20) {
-            char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            if (c == '\n')
-                put(o, "\\n", 2);
-            else if (c == '\t')
-                put(o, "\\t", 2);
-            else
-                put(o, e, 6);
-        } else {
-            put(o, (const char *)&c, 1);
-        }
-    }
-    put(o, "\"", 1);
-}
-
-static void num(w *o, long long v)
-{
-    char b[24];
-    int k = snprintf(b, sizeof b, "%lld", v);
-    put(o, b, (size_t)k);
+    if (!s)
+        jkb_jw_puts(o, "null");
+    else
+        jkb_jw_str(o, s, strlen(s));
 }
 
 static void date(w *o, jkb_date d)
 {
     char b[16];
     int k = snprintf(b, sizeof b, "\"%04d-%02d-%02d\"", d.y, d.m, d.d);
-    put(o, b, (size_t)k);
+    jkb_jw_put(o, b, (size_t)k);
 }
 
 static void key(w *o, int *first, const char *k)
 {
     if (!*first)
-        put(o, ",", 1);
+        jkb_jw_put(o, ",", 1);
     *first = 0;
     str(o, k);
-    put(o, ":", 1);
+    jkb_jw_put(o, ":", 1);
 }
 
-static void nl(w *o, int depth)
-{
-    if (!o->pretty)
-        return;
-    put(o, "\n", 1);
-    for (int i = 0; i < depth; i++)
-        put(o, "  ", 2);
-}
 
 static const char *item_key(int field, int item)
 {
@@ -147,13 +59,13 @@ static const char *item_key(int field, int item)
 
 static void reasons(w *o, const jkb_verdict *v)
 {
-    put(o, "[", 1);
+    jkb_jw_put(o, "[", 1);
     for (size_t i = 0; i < v->n_because; i++) {
         const jkb_reason *r = &v->because[i];
         int first = 1;
         if (i)
-            put(o, ",", 1);
-        put(o, "{", 1);
+            jkb_jw_put(o, ",", 1);
+        jkb_jw_put(o, "{", 1);
         key(o, &first, r->is_rule ? "rule" : "fact");
         str(o, r->fact);
         key(o, &first, "state");
@@ -171,22 +83,22 @@ static void reasons(w *o, const jkb_verdict *v)
                 if (ik)
                     str(o, ik);
                 else
-                    num(o, r->item);
+                    jkb_jw_num(o, r->item);
             }
         }
         if (r->span.end > r->span.start) {
             key(o, &first, "start");
-            num(o, r->span.start);
+            jkb_jw_num(o, r->span.start);
             key(o, &first, "end");
-            num(o, r->span.end);
+            jkb_jw_num(o, r->span.end);
         }
         if (r->text) {
             key(o, &first, "text");
             str(o, r->text);
         }
-        put(o, "}", 1);
+        jkb_jw_put(o, "}", 1);
     }
-    put(o, "]", 1);
+    jkb_jw_put(o, "]", 1);
 }
 
 static const char *applies_key(jkb_tri t) { return t == JKB_YES ? "yes" : t == JKB_NO ? "no" : "may_apply"; }
@@ -194,7 +106,7 @@ static const char *applies_key(jkb_tri t) { return t == JKB_YES ? "yes" : t == J
 static void verdict(w *o, const jkb_verdict *v)
 {
     int first = 1;
-    put(o, "{", 1);
+    jkb_jw_put(o, "{", 1);
     key(o, &first, "id");
     str(o, v->id);
     if (v->kind != JKB_VK_REGIME && v->regime) {
@@ -225,7 +137,7 @@ static void verdict(w *o, const jkb_verdict *v)
         if (v->start.y)
             date(o, v->start);
         else
-            puts_(o, "null");
+            jkb_jw_puts(o, "null");
         key(o, &first, "deadline");
         str(o, v->deadline);
         if (v->due_from.y) {
@@ -239,21 +151,21 @@ static void verdict(w *o, const jkb_verdict *v)
                 char b[32];
                 int k = snprintf(b, sizeof b, "\"%04d-%02d-%02dT%02d:%02dZ\"", v->due.y, v->due.m, v->due.d,
                                  v->due_minute / 60, v->due_minute % 60);
-                put(o, b, (size_t)k);
+                jkb_jw_put(o, b, (size_t)k);
             } else if (v->due.y) {
                 date(o, v->due);
             } else {
-                puts_(o, "null");
+                jkb_jw_puts(o, "null");
             }
         }
         key(o, &first, "done");
         if (v->done.y)
             date(o, v->done);
         else
-            puts_(o, "null");
+            jkb_jw_puts(o, "null");
         if (v->done_bound) {
             key(o, &first, "done_bound");
-            puts_(o, "true");
+            jkb_jw_puts(o, "true");
         }
         key(o, &first, "status");
         str(o, jkb_deadline_status_key(v->status));
@@ -263,7 +175,7 @@ static void verdict(w *o, const jkb_verdict *v)
         }
         if (v->late_by) {
             key(o, &first, "late_by");
-            num(o, v->late_by);
+            jkb_jw_num(o, v->late_by);
             key(o, &first, "late_unit");
             str(o, v->deadline && strncmp(v->deadline, "bdays", 5) == 0   ? "business_days"
                    : v->deadline && strncmp(v->deadline, "hours", 5) == 0 ? "hours"
@@ -276,26 +188,26 @@ static void verdict(w *o, const jkb_verdict *v)
     }
     key(o, &first, "because");
     reasons(o, v);
-    put(o, "}", 1);
+    jkb_jw_put(o, "}", 1);
 }
 
 static void section(w *o, const jkb_assessment *a, int *first, const char *name, int kind)
 {
     key(o, first, name);
-    put(o, "[", 1);
+    jkb_jw_put(o, "[", 1);
     int n = 0;
     for (size_t i = 0; i < a->verdicts.n; i++) {
         const jkb_verdict *v = &JKB_VEC_AT(&a->verdicts, jkb_verdict, i);
         if (v->kind != kind && !(kind == JKB_VK_TRIGGER && v->kind == JKB_VK_SCOPE))
             continue;
         if (n++)
-            put(o, ",", 1);
-        nl(o, 2);
+            jkb_jw_put(o, ",", 1);
+        jkb_jw_nl(o, 2);
         verdict(o, v);
     }
     if (n)
-        nl(o, 1);
-    put(o, "]", 1);
+        jkb_jw_nl(o, 1);
+    jkb_jw_put(o, "]", 1);
 }
 
 jkb_status jkb_assessment_write_json(const jkb_assessment *a, int flags, jkb_write_fn fn, void *ud)
@@ -308,18 +220,18 @@ jkb_status jkb_assessment_write_json(const jkb_assessment *a, int flags, jkb_wri
     o.ud = ud;
     o.pretty = (flags & JKB_JSON_PRETTY) != 0;
     int first = 1;
-    put(&o, "{", 1);
-    nl(&o, 1);
+    jkb_jw_put(&o, "{", 1);
+    jkb_jw_nl(&o, 1);
     key(&o, &first, "regime_jp");
     str(&o, a->regime_jp);
     key(&o, &first, "rule_set");
     if (a->rule_set.y)
         date(&o, a->rule_set);
     else
-        puts_(&o, "null");
-    nl(&o, 1);
+        jkb_jw_puts(&o, "null");
+    jkb_jw_nl(&o, 1);
     key(&o, &first, "dates");
-    put(&o, "{", 1);
+    jkb_jw_put(&o, "{", 1);
     int f2 = 1;
     for (size_t i = 0; i < a->dates.n; i++) {
         const date_out *d = &JKB_VEC_AT(&a->dates, date_out, i);
@@ -330,14 +242,14 @@ jkb_status jkb_assessment_write_json(const jkb_assessment *a, int flags, jkb_wri
             char b[48];
             int k = snprintf(b, sizeof b, "\"%04d-%02d-%02dT%02d:%02d%+03d:%02d\"", d->d.y, d->d.m, d->d.d, d->minute / 60,
                              d->minute % 60, d->off / 60, (d->off < 0 ? -d->off : d->off) % 60);
-            put(&o, b, (size_t)k);
+            jkb_jw_put(&o, b, (size_t)k);
         } else {
             date(&o, d->d);
         }
     }
-    put(&o, "}", 1);
+    jkb_jw_put(&o, "}", 1);
     key(&o, &first, "bounds");
-    put(&o, "{", 1);
+    jkb_jw_put(&o, "{", 1);
     f2 = 1;
     for (size_t i = 0; i < a->dates.n; i++) {
         const date_out *d = &JKB_VEC_AT(&a->dates, date_out, i);
@@ -346,21 +258,21 @@ jkb_status jkb_assessment_write_json(const jkb_assessment *a, int flags, jkb_wri
         key(&o, &f2, d->name);
         date(&o, d->d);
     }
-    put(&o, "}", 1);
+    jkb_jw_put(&o, "}", 1);
     key(&o, &first, "published_after_aware_days");
     if (a->has_paa)
-        num(&o, a->paa);
+        jkb_jw_num(&o, a->paa);
     else
-        puts_(&o, "null");
-    nl(&o, 1);
+        jkb_jw_puts(&o, "null");
+    jkb_jw_nl(&o, 1);
     key(&o, &first, "count");
     if (a->has_count) {
         static const char *const units[] = {"unknown", "people", "records"};
         static const char *const bounds[] = {"unknown", "incl", "excl"};
         int f3 = 1;
-        put(&o, "{", 1);
+        jkb_jw_put(&o, "{", 1);
         key(&o, &f3, "n");
-        num(&o, a->count.n);
+        jkb_jw_num(&o, a->count.n);
         key(&o, &f3, "qualifier");
         str(&o, jkb_qualifier_key(a->count.qualifier));
         key(&o, &f3, "unit");
@@ -369,39 +281,39 @@ jkb_status jkb_assessment_write_json(const jkb_assessment *a, int flags, jkb_wri
             key(&o, &f3, "bound");
             str(&o, bounds[a->count.bound >= 0 && a->count.bound <= 2 ? a->count.bound : 0]);
         }
-        put(&o, "}", 1);
+        jkb_jw_put(&o, "}", 1);
     } else {
-        puts_(&o, "null");
+        jkb_jw_puts(&o, "null");
     }
-    nl(&o, 1);
+    jkb_jw_nl(&o, 1);
     key(&o, &first, "facts");
-    put(&o, "{", 1);
+    jkb_jw_put(&o, "{", 1);
     f2 = 1;
     for (size_t i = 0; i < a->facts.n; i++) {
         const fact_state *fs = &JKB_VEC_AT(&a->facts, fact_state, i);
         key(&o, &f2, fs->name);
         str(&o, jkb_tri_key(fs->tri));
     }
-    put(&o, "}", 1);
-    nl(&o, 1);
+    jkb_jw_put(&o, "}", 1);
+    jkb_jw_nl(&o, 1);
     section(&o, a, &first, "regimes", JKB_VK_REGIME);
-    nl(&o, 1);
+    jkb_jw_nl(&o, 1);
     section(&o, a, &first, "triggers", JKB_VK_TRIGGER);
-    nl(&o, 1);
+    jkb_jw_nl(&o, 1);
     section(&o, a, &first, "obligations", JKB_VK_DUTY);
-    nl(&o, 1);
+    jkb_jw_nl(&o, 1);
     section(&o, a, &first, "flags", JKB_VK_FLAG);
-    nl(&o, 1);
+    jkb_jw_nl(&o, 1);
     key(&o, &first, "notes");
-    put(&o, "[", 1);
+    jkb_jw_put(&o, "[", 1);
     for (size_t i = 0; i < a->notes.n; i++) {
         if (i)
-            put(&o, ",", 1);
+            jkb_jw_put(&o, ",", 1);
         str(&o, JKB_VEC_AT(&a->notes, const char *, i));
     }
-    put(&o, "]", 1);
-    nl(&o, 0);
-    put(&o, "}", 1);
-    flush(&o);
+    jkb_jw_put(&o, "]", 1);
+    jkb_jw_nl(&o, 0);
+    jkb_jw_put(&o, "}", 1);
+    jkb_jw_flush(&o);
     return o.failed ? JKB_EIO : JKB_OK;
 }

@@ -7,31 +7,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonw.h"
 #include "jikenbo/jikenbo.h"
 #include "util.h"
 
-typedef struct w {
-    int64_t base; /* subtracted from every evidence offset */
-    jkb_write_fn fn;
-    void *ud;
-    int failed;
-    int pretty;
-    char buf[4096];
-    size_t n;
-} w;
+typedef jkb_jw w;
 
-static void flush(w *o)
+void jkb_jw_flush(w *o)
 {
     if (o->n && !o->failed && o->fn(o->buf, o->n, o->ud))
         o->failed = 1;
     o->n = 0;
 }
 
-static void put(w *o, const char *p, size_t n)
+void jkb_jw_put(w *o, const char *p, size_t n)
 {
     while (n) {
         if (o->n == sizeof o->buf)
-            flush(o);
+            jkb_jw_flush(o);
         size_t k = sizeof o->buf - o->n;
         if (k > n)
             k = n;
@@ -42,7 +35,7 @@ static void put(w *o, const char *p, size_t n)
     }
 }
 
-static void puts_(w *o, const char *s) { put(o, s, strlen(s)); }
+void jkb_jw_puts(w *o, const char *s) { jkb_jw_put(o, s, strlen(s)); }
 
 /* Length of the valid UTF-8 sequence at s[i] (RFC 3629), or 0. */
 static size_t u8valid(const char *s, size_t n, size_t i)
@@ -62,10 +55,10 @@ static size_t u8valid(const char *s, size_t n, size_t i)
 
 /* A JSON string: escapes, and U+FFFD for bytes that are not UTF-8, so the
  * output stays valid JSON whatever the document held. */
-static void str(w *o, const char *s, size_t n)
+void jkb_jw_str(w *o, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    put(o, "\"", 1);
+    jkb_jw_put(o, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -75,36 +68,36 @@ static void str(w *o, const char *s, size_t n)
                 i += k - 1;
                 continue;
             }
-            put(o, s + run, i - run);
-            put(o, "\xEF\xBF\xBD", 3);
+            jkb_jw_put(o, s + run, i - run);
+            jkb_jw_put(o, "\xEF\xBF\xBD", 3);
             run = i + 1;
             continue;
         }
         if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F)
             continue;
-        put(o, s + run, i - run);
+        jkb_jw_put(o, s + run, i - run);
         run = i + 1;
         char e[8];
         switch (c) {
-        case '"': put(o, "\\\"", 2); break;
-        case '\\': put(o, "\\\\", 2); break;
-        case '\n': put(o, "\\n", 2); break;
-        case '\t': put(o, "\\t", 2); break;
-        case '\r': put(o, "\\r", 2); break;
+        case '"': jkb_jw_put(o, "\\\"", 2); break;
+        case '\\': jkb_jw_put(o, "\\\\", 2); break;
+        case '\n': jkb_jw_put(o, "\\n", 2); break;
+        case '\t': jkb_jw_put(o, "\\t", 2); break;
+        case '\r': jkb_jw_put(o, "\\r", 2); break;
         default:
             e[0] = '\\'; e[1] = 'u'; e[2] = '0'; e[3] = '0';
             e[4] = hex[c >> 4]; e[5] = hex[c & 15];
-            put(o, e, 6);
+            jkb_jw_put(o, e, 6);
         }
     }
-    put(o, s + run, n - run);
-    put(o, "\"", 1);
+    jkb_jw_put(o, s + run, n - run);
+    jkb_jw_put(o, "\"", 1);
 }
 
-/* Text of the document between two offsets (str() keeps it valid). */
-static void doc_str(w *o, const char *doc, jkb_span sp) { str(o, doc + sp.start, sp.end - sp.start); }
+/* Text of the document between two offsets (jkb_jw_str() keeps it valid). */
+static void doc_str(w *o, const char *doc, jkb_span sp) { jkb_jw_str(o, doc + sp.start, sp.end - sp.start); }
 
-static void num(w *o, long long v)
+void jkb_jw_num(w *o, long long v)
 {
     char b[24];
     size_t k = sizeof b;
@@ -115,114 +108,114 @@ static void num(w *o, long long v)
     } while (u);
     if (v < 0)
         b[--k] = '-';
-    put(o, b + k, sizeof b - k);
+    jkb_jw_put(o, b + k, sizeof b - k);
 }
 
-static void nl(w *o, int depth)
+void jkb_jw_nl(w *o, int depth)
 {
     if (!o->pretty)
         return;
-    put(o, "\n", 1);
+    jkb_jw_put(o, "\n", 1);
     for (int i = 0; i < depth; i++)
-        put(o, "  ", 2);
+        jkb_jw_put(o, "  ", 2);
 }
 
 static void key(w *o, int *first, int depth, const char *k)
 {
     if (!*first)
-        put(o, ",", 1);
+        jkb_jw_put(o, ",", 1);
     *first = 0;
-    nl(o, depth);
-    put(o, "\"", 1);
-    puts_(o, k);
-    put(o, o->pretty ? "\": " : "\":", o->pretty ? 3 : 2);
+    jkb_jw_nl(o, depth);
+    jkb_jw_put(o, "\"", 1);
+    jkb_jw_puts(o, k);
+    jkb_jw_put(o, o->pretty ? "\": " : "\":", o->pretty ? 3 : 2);
 }
 
 static void date(w *o, jkb_date d)
 {
     if (!d.y || d.y < 0 || d.y > 9999 || d.m < 0 || d.m > 99 || d.d < 0 || d.d > 99) {
-        puts_(o, "null");
+        jkb_jw_puts(o, "null");
         return;
     }
     char b[12] = {'"', (char)('0' + d.y / 1000), (char)('0' + d.y / 100 % 10), (char)('0' + d.y / 10 % 10),
                   (char)('0' + d.y % 10), '-', (char)('0' + d.m / 10), (char)('0' + d.m % 10), '-',
                   (char)('0' + d.d / 10), (char)('0' + d.d % 10), '"'};
-    put(o, b, sizeof b);
+    jkb_jw_put(o, b, sizeof b);
 }
 
 static void strv(w *o, jkb_strv v)
 {
     if (!v.s)
-        puts_(o, "null");
+        jkb_jw_puts(o, "null");
     else
-        str(o, v.s, v.len);
+        jkb_jw_str(o, v.s, v.len);
 }
 
 static void set(w *o, uint32_t mask, const char *(*keyfn)(int))
 {
-    put(o, "[", 1);
+    jkb_jw_put(o, "[", 1);
     int first = 1;
     for (int i = 0; keyfn(i); i++) {
         if (!(mask & (1u << i)))
             continue;
         if (!first)
-            put(o, o->pretty ? ", " : ",", o->pretty ? 2 : 1);
+            jkb_jw_put(o, o->pretty ? ", " : ",", o->pretty ? 2 : 1);
         first = 0;
-        puts_(o, "\"");
-        puts_(o, keyfn(i));
-        puts_(o, "\"");
+        jkb_jw_puts(o, "\"");
+        jkb_jw_puts(o, keyfn(i));
+        jkb_jw_puts(o, "\"");
     }
-    put(o, "]", 1);
+    jkb_jw_put(o, "]", 1);
 }
 
 static void list(w *o, const jkb_strv *v, size_t n)
 {
-    put(o, "[", 1);
+    jkb_jw_put(o, "[", 1);
     for (size_t i = 0; i < n; i++) {
         if (i)
-            put(o, o->pretty ? ", " : ",", o->pretty ? 2 : 1);
-        str(o, v[i].s, v[i].len);
+            jkb_jw_put(o, o->pretty ? ", " : ",", o->pretty ? 2 : 1);
+        jkb_jw_str(o, v[i].s, v[i].len);
     }
-    put(o, "]", 1);
+    jkb_jw_put(o, "]", 1);
 }
 
 static void enum_or_null(w *o, const char *k)
 {
     if (!k) {
-        puts_(o, "null");
+        jkb_jw_puts(o, "null");
         return;
     }
-    put(o, "\"", 1);
-    puts_(o, k);
-    put(o, "\"", 1);
+    jkb_jw_put(o, "\"", 1);
+    jkb_jw_puts(o, k);
+    jkb_jw_put(o, "\"", 1);
 }
 
 static void span(w *o, const char *doc, jkb_span sp)
 {
-    put(o, "{\"start\":", 9);
-    num(o, (long long)sp.start - (long long)o->base);
-    put(o, ",\"end\":", 7);
-    num(o, (long long)sp.end - (long long)o->base);
-    put(o, ",\"text\":", 8);
+    jkb_jw_put(o, "{\"start\":", 9);
+    jkb_jw_num(o, (long long)sp.start - (long long)o->base);
+    jkb_jw_put(o, ",\"end\":", 7);
+    jkb_jw_num(o, (long long)sp.end - (long long)o->base);
+    jkb_jw_put(o, ",\"text\":", 8);
     doc_str(o, doc, sp);
-    put(o, "}", 1);
+    jkb_jw_put(o, "}", 1);
 }
 
 /* The spans of one field (and one item), as a JSON array. */
 static void spans(w *o, const jkb_record *r, const char *doc, int field, int item)
 {
-    put(o, "[", 1);
+    jkb_jw_put(o, "[", 1);
     int first = 1;
     for (size_t i = 0; i < r->n_evidence; i++) {
         const jkb_evidence *e = &r->evidence[i];
         if (e->field != field || (item >= 0 && e->item != item))
             continue;
         if (!first)
-            put(o, ",", 1);
+            jkb_jw_put(o, ",", 1);
         first = 0;
         span(o, doc, e->span);
     }
-    put(o, "]", 1);
+    jkb_jw_put(o, "]", 1);
 }
 
 static int has_ev(const jkb_record *r, int field)
@@ -235,7 +228,7 @@ static int has_ev(const jkb_record *r, int field)
 
 static void evidence(w *o, const jkb_record *r, const char *doc, int depth)
 {
-    put(o, "{", 1);
+    jkb_jw_put(o, "{", 1);
     int first = 1;
     for (int f = 0; f < JKB_F__COUNT; f++) {
         if (!has_ev(r, f))
@@ -253,7 +246,7 @@ static void evidence(w *o, const jkb_record *r, const char *doc, int depth)
         if (keyfn) {
             uint32_t mask = f == JKB_F_CATEGORIES ? r->categories : f == JKB_F_DATA_CLASSES ? r->data_classes
                           : f == JKB_F_VECTORS ? r->vectors : f == JKB_F_AUTHORITIES ? r->authorities : r->measures;
-            put(o, "{", 1);
+            jkb_jw_put(o, "{", 1);
             int f2 = 1;
             for (int v = 0; keyfn(v); v++) {
                 if (!(mask & (1u << v)))
@@ -261,40 +254,40 @@ static void evidence(w *o, const jkb_record *r, const char *doc, int depth)
                 key(o, &f2, depth + 2, keyfn(v));
                 spans(o, r, doc, f, v);
             }
-            nl(o, depth + 1);
-            put(o, "}", 1);
+            jkb_jw_nl(o, depth + 1);
+            jkb_jw_put(o, "}", 1);
         } else if (f == JKB_F_ACTORS || f == JKB_F_CVES || f == JKB_F_VICTIMS) {
             const jkb_strv *v = f == JKB_F_ACTORS ? r->actors : f == JKB_F_CVES ? r->cves : r->victims;
             size_t n = f == JKB_F_ACTORS ? r->n_actors : f == JKB_F_CVES ? r->n_cves : r->n_victims;
-            put(o, "{", 1);
+            jkb_jw_put(o, "{", 1);
             int f2 = 1;
             for (size_t k = 0; k < n; k++) {
                 if (!f2)
-                    put(o, ",", 1);
+                    jkb_jw_put(o, ",", 1);
                 f2 = 0;
-                nl(o, depth + 2);
-                str(o, v[k].s, v[k].len);
-                put(o, o->pretty ? ": " : ":", o->pretty ? 2 : 1);
+                jkb_jw_nl(o, depth + 2);
+                jkb_jw_str(o, v[k].s, v[k].len);
+                jkb_jw_put(o, o->pretty ? ": " : ":", o->pretty ? 2 : 1);
                 spans(o, r, doc, f, (int)k);
             }
-            nl(o, depth + 1);
-            put(o, "}", 1);
+            jkb_jw_nl(o, depth + 1);
+            jkb_jw_put(o, "}", 1);
         } else if (f == JKB_F_TIMELINE) {
-            put(o, "[", 1);
+            jkb_jw_put(o, "[", 1);
             for (size_t k = 0; k < r->n_timeline; k++) {
                 if (k)
-                    put(o, ",", 1);
-                nl(o, depth + 2);
+                    jkb_jw_put(o, ",", 1);
+                jkb_jw_nl(o, depth + 2);
                 spans(o, r, doc, f, (int)k);
             }
-            nl(o, depth + 1);
-            put(o, "]", 1);
+            jkb_jw_nl(o, depth + 1);
+            jkb_jw_put(o, "]", 1);
         } else {
             spans(o, r, doc, f, -1);
         }
     }
-    nl(o, depth);
-    put(o, "}", 1);
+    jkb_jw_nl(o, depth);
+    jkb_jw_put(o, "}", 1);
 }
 
 jkb_status jkb_record_write_json(const jkb_record *r, const char *doc, const jkb_source *src, int flags,
@@ -317,7 +310,7 @@ jkb_status jkb_record_write_json_at(const jkb_record *r, const char *doc, int64_
     o.n = 0;
     int first = 1;
     int d = 1;
-    put(&o, "{", 1);
+    jkb_jw_put(&o, "{", 1);
     key(&o, &first, d, "case_id");
     strv(&o, r->case_id);
     key(&o, &first, d, "title");
@@ -330,16 +323,16 @@ jkb_status jkb_record_write_json_at(const jkb_record *r, const char *doc, int64_
     date(&o, r->published);
     key(&o, &first, d, "report_no");
     if (r->report_no)
-        num(&o, r->report_no);
+        jkb_jw_num(&o, r->report_no);
     else
-        puts_(&o, "null");
+        jkb_jw_puts(&o, "null");
     key(&o, &first, d, "categories");
     set(&o, r->categories, jkb_category_key);
     key(&o, &first, d, "affected");
     if (r->has_affected)
-        num(&o, r->affected);
+        jkb_jw_num(&o, r->affected);
     else
-        puts_(&o, "null");
+        jkb_jw_puts(&o, "null");
     key(&o, &first, d, "affected_qualifier");
     enum_or_null(&o, r->has_affected ? jkb_qualifier_key(r->affected_qualifier) : NULL);
     key(&o, &first, d, "data_classes");
@@ -355,31 +348,31 @@ jkb_status jkb_record_write_json_at(const jkb_record *r, const char *doc, int64_
     key(&o, &first, d, "authorities");
     set(&o, r->authorities, jkb_authority_key);
     key(&o, &first, d, "timeline");
-    put(&o, "[", 1);
+    jkb_jw_put(&o, "[", 1);
     for (size_t i = 0; i < r->n_timeline; i++) {
         const jkb_event *e = &r->timeline[i];
         if (i)
-            put(&o, ",", 1);
-        nl(&o, d + 1);
-        put(&o, "{\"event\":", 9);
+            jkb_jw_put(&o, ",", 1);
+        jkb_jw_nl(&o, d + 1);
+        jkb_jw_put(&o, "{\"event\":", 9);
         enum_or_null(&o, jkb_event_key(e->kind));
-        put(&o, ",\"date\":", 8);
+        jkb_jw_put(&o, ",\"date\":", 8);
         date(&o, e->date);
         if (e->date_end.y) {
-            put(&o, ",\"date_end\":", 12);
+            jkb_jw_put(&o, ",\"date_end\":", 12);
             date(&o, e->date_end);
         }
         if (e->kind == JKB_EV_REPORTED && e->to) {
-            put(&o, ",\"to\":", 6);
+            jkb_jw_put(&o, ",\"to\":", 6);
             o.pretty = 0;
             set(&o, e->to, jkb_authority_key);
             o.pretty = (flags & JKB_JSON_PRETTY) != 0;
         }
-        put(&o, "}", 1);
+        jkb_jw_put(&o, "}", 1);
     }
     if (r->n_timeline)
-        nl(&o, d);
-    put(&o, "]", 1);
+        jkb_jw_nl(&o, d);
+    jkb_jw_put(&o, "]", 1);
     key(&o, &first, d, "victims");
     list(&o, r->victims, r->n_victims);
     key(&o, &first, d, "secondary_damage");
@@ -392,22 +385,22 @@ jkb_status jkb_record_write_json_at(const jkb_record *r, const char *doc, int64_
     }
     key(&o, &first, d, "source");
     o.pretty = 0;
-    put(&o, "{", 1);
+    jkb_jw_put(&o, "{", 1);
     int f2 = 1;
     if (src && src->file) {
         key(&o, &f2, 0, "file");
-        str(&o, src->file, strlen(src->file));
+        jkb_jw_str(&o, src->file, strlen(src->file));
     }
     if (src && src->url) {
         key(&o, &f2, 0, "url");
-        str(&o, src->url, strlen(src->url));
+        jkb_jw_str(&o, src->url, strlen(src->url));
     }
     key(&o, &f2, 0, "index");
-    num(&o, (long long)r->index);
-    put(&o, "}", 1);
+    jkb_jw_num(&o, (long long)r->index);
+    jkb_jw_put(&o, "}", 1);
     o.pretty = (flags & JKB_JSON_PRETTY) != 0;
-    nl(&o, 0);
-    put(&o, "}", 1);
-    flush(&o);
+    jkb_jw_nl(&o, 0);
+    jkb_jw_put(&o, "}", 1);
+    jkb_jw_flush(&o);
     return o.failed ? JKB_EIO : JKB_OK;
 }
