@@ -124,6 +124,22 @@ echo
 echo "target                executions   crashes"
 echo "$summary" | sed '/^$/d'
 if [ $crashed -gt 0 ]; then
+    # What crashed, where, and on which input, at the end of the output where
+    # a CI log's tail shows it: a crash found on a machine that is gone can
+    # still be replayed (base64 -d > input; the target's binary < input).
+    for t in $TARGETS; do
+        [ -f "$B/logs/$t.crashed" ] || continue
+        log="$B/logs/$t.log"
+        echo
+        echo "== $t crashed:"
+        grep -m1 -E 'ERROR: (AddressSanitizer|libFuzzer|UndefinedBehaviorSanitizer|LeakSanitizer)|runtime error:|check failed:|Check failed' "$log" | sed 's/^/   /'
+        grep -E '^ +#[0-9]+ 0x' "$log" | grep -v -E 'libFuzzer|fuzzer::|compiler-rt|libc.so|__libc_start' | head -12 | sed 's/^/   /'
+        for f in "$B"/artifacts/"$t"/*; do
+            [ -f "$f" ] || continue
+            echo "   input $(basename "$f") ($(wc -c <"$f") bytes), base64:"
+            head -c 6144 "$f" | base64 -w 100 | sed 's/^/   /'
+        done
+    done
     echo "fuzz: $crashed target(s) crashed; inputs in $B/crashes/, logs in $B/logs/" >&2
     exit 1
 fi

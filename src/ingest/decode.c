@@ -258,9 +258,11 @@ static jkb_status convert(const char *from, const unsigned char *in, size_t n, c
     iconv_t cd = iconv_open("UTF-8", from);
     if (cd == (iconv_t)-1)
         return JKB_EINVAL;
-    /* Japanese double-byte to UTF-8 grows by half; kana and Latin more, and
-     * E2BIG grows the buffer then. 3 more bytes for a U+FFFD. */
-    size_t cap = n > (SIZE_MAX - 64) / 2 ? SIZE_MAX - 1 : n + n / 2 + 64;
+    /* Room for 3 bytes of UTF-8 per input byte: what half-width kana and
+     * JIS X 0213's two-character kana take, the most any Japanese or
+     * single-byte decoder writes, so that E2BIG is rare (the pages not
+     * written are never touched). 3 more bytes for a U+FFFD. */
+    size_t cap = n > (SIZE_MAX - 64) / 3 ? SIZE_MAX - 1 : n * 3 + 64;
     buf = malloc(cap + 1);
     if (!buf) {
         st = JKB_ENOMEM;
@@ -269,6 +271,14 @@ static jkb_status convert(const char *from, const unsigned char *in, size_t n, c
     char *ip = (char *)in, *op = buf;
     size_t il = n, ol = cap;
     bool flushing = false, torn = false;
+    /* No decoder writes more than 16 bytes of UTF-8 for a byte (TSCII, the
+     * most prolific, writes 4 characters). glibc's SHIFT_JISX0213 can,
+     * after E2BIG with a character held back, fill every buffer it is given
+     * without reading on: an output past this bound, or a second E2BIG
+     * without input read, is a decoder that does not fit, not a reason to
+     * grow the buffer to gigabytes. */
+    size_t bound = n > (SIZE_MAX - 64) / 16 ? SIZE_MAX : n * 16 + 64;
+    size_t il_at_e2big = SIZE_MAX;
     for (;;) {
         size_t r = flushing ? iconv(cd, NULL, NULL, &op, &ol) : iconv(cd, &ip, &il, &op, &ol);
         if (r != (size_t)-1) {
@@ -279,6 +289,12 @@ static jkb_status convert(const char *from, const unsigned char *in, size_t n, c
         }
         if (errno == E2BIG) {
             size_t used = (size_t)(op - buf);
+            if ((il == il_at_e2big && !flushing) || used >= bound) {
+                *bad = (size_t)(ip - (char *)in);
+                st = JKB_EUTF8;
+                goto out;
+            }
+            il_at_e2big = il;
             if (cap > SIZE_MAX / 2 - 1) {
                 st = JKB_ENOMEM;
                 goto out;

@@ -295,6 +295,38 @@ static void truncated_at_end(void **state)
     free(want);
 }
 
+/* JIS X 0213 has kana that are two characters (か゚ = U+304B U+309A).
+ * glibc's SHIFT_JISX0213 decoder, stopped by E2BIG between the two, fills
+ * every larger buffer it is then given without reading on: a fuzzer found
+ * decoding grow its buffer to 2.5 GB. 42 half-width kana (3 bytes each)
+ * put the pair exactly at the end of a buffer of 1.5 times the input plus
+ * 64, the size decoding used to start with. The text is Shift_JISX0213
+ * (CP932 has no 82 F5), decoded whole, with no runaway buffer. */
+static void sjisx0213_pair_at_buffer_end(void **state)
+{
+    (void)state;
+    char in[64], want[256];
+    size_t n = 0, w = 0;
+    for (int i = 0; i < 42; i++) {
+        in[n++] = '\xb1';
+        memcpy(want + w, "\xef\xbd\xb1", 3); /* ｱ */
+        w += 3;
+    }
+    in[n++] = '\x82';
+    in[n++] = '\xf5';
+    memcpy(want + w, "\xe3\x81\x8b\xe3\x82\x9a", 6); /* か゚ */
+    w += 6;
+    in[n++] = 'a';
+    want[w++] = 'a';
+    jkb_text t;
+    jkb_err err;
+    assert_int_equal(jkb_text_decode(in, n, NULL, "Shift_JIS", JKB_FMT_TEXT, &t, &err), JKB_OK);
+    assert_string_equal(t.charset, "SHIFT_JIS");
+    assert_int_equal(t.len, w);
+    assert_memory_equal(t.text, want, w);
+    jkb_text_free(&t);
+}
+
 static void charset_hint(void **state)
 {
     (void)state;
@@ -448,6 +480,7 @@ int main(void)
         cmocka_unit_test(broken_utf8),
         cmocka_unit_test(truncated_at_end),
         cmocka_unit_test(charset_hint),
+        cmocka_unit_test(sjisx0213_pair_at_buffer_end),
         cmocka_unit_test(escape_in_utf8),
         cmocka_unit_test(format_choice),
         cmocka_unit_test(long_line),
