@@ -160,6 +160,12 @@ jkb_status jkb_assess_facts(const jkb_rules *rules, const jkb_facts *facts, cons
  * jkb_rules_new to assess many records). text as for jkb_facts_new. */
 jkb_status jkb_assess(const jkb_rules *rules, const jkb_record *rec, const char *text, size_t len,
                       const jkb_assess_opts *opts, jkb_assessment **out, jkb_err *err);
+/* Extract `text` as one notice with eng and assess its record, as `assess
+ * ID`, `show`, the API and the exports do with a stored notice: the
+ * obligations follow this version's engine and rules, not the record that
+ * was stored. JKB_ENOTFOUND when the text yields no record. */
+jkb_status jkb_assess_text(jkb_engine *eng, const jkb_rules *rules, const char *text, size_t len,
+                           const jkb_assess_opts *opts, jkb_assessment **out, jkb_err *err);
 void jkb_assessment_free(jkb_assessment *a);
 
 /* The verdicts in table order: regimes first, then the rows of the

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include "jikenbo/jikenbo.h"
 #include "jikenbo/store.h"
+#include "jikenbo/assess.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,6 +45,11 @@ typedef struct jkb_export_opts {
      * date and no timeline); NULL: 1970-01-01. Never the clock, so that
      * output stays reproducible. */
     const char *fallback_date;
+    /* jkb_export_store: with both, each notice's reporting obligations
+     * (jkb_assess_text of its stored text) go with it, as a STIX note and a
+     * MISP event report. NULL: no assessment. */
+    jkb_engine *engine;
+    const jkb_rules *rules;
 } jkb_export_opts;
 
 /* One notice to export. Only record_json is required. */
@@ -62,6 +68,12 @@ typedef struct jkb_export_item {
     /* Where the notice came from: a URL or a file path (only the file's base
      * name is written). NULL: the record's "source" (url, else file). */
     const char *source;
+    /* The notice's assessment as jkb_assessment_write_json writes it; NULL:
+     * none. A STIX export gives it a note (with jikenbo's assessment
+     * extension) referring to the incident and the notice's report; a MISP
+     * export an EventReport in the incident's event. */
+    const char *assessment_json;
+    size_t assessment_len;
 } jkb_export_item;
 
 typedef struct jkb_exporter jkb_exporter;

@@ -682,6 +682,58 @@ out:
     return rc;
 }
 
+typedef struct text_run {
+    const jkb_rules *rules;
+    const jkb_assess_opts *opts;
+    size_t len;
+    jkb_assessment *a;
+    jkb_status st;
+    jkb_err *err;
+} text_run;
+
+static int text_record(const jkb_record *rec, const char *text, void *ud)
+{
+    text_run *t = ud;
+    if (t->a || t->st != JKB_ENOTFOUND)
+        return 0; /* one span gives one record */
+    t->st = jkb_assess(t->rules, rec, text, t->len, t->opts, &t->a, t->err);
+    return 0;
+}
+
+jkb_status jkb_assess_text(jkb_engine *eng, const jkb_rules *rules, const char *text, size_t len,
+                           const jkb_assess_opts *opts, jkb_assessment **out, jkb_err *err)
+{
+    if (!out)
+        return JKB_EINVAL;
+    *out = NULL;
+    if (!eng || (!text && len) || len > UINT32_MAX) {
+        if (err) {
+            err->code = JKB_EINVAL;
+            err->offset = 0;
+            snprintf(err->msg, sizeof err->msg, "jkb_assess_text: no engine, or no text");
+        }
+        return JKB_EINVAL;
+    }
+    text_run t = {rules, opts, len, NULL, JKB_ENOTFOUND, err};
+    jkb_span span = {0, (uint32_t)len};
+    jkb_status rc = jkb_extract_spans(eng, text ? text : "", len, &span, 1, 0, text_record, &t, err);
+    if (rc != JKB_OK) {
+        jkb_assessment_free(t.a);
+        return rc;
+    }
+    if (t.st == JKB_ENOTFOUND && err) {
+        err->code = JKB_ENOTFOUND;
+        err->offset = 0;
+        snprintf(err->msg, sizeof err->msg, "the text holds no notice to assess");
+    }
+    if (t.st != JKB_OK) {
+        jkb_assessment_free(t.a);
+        return t.st;
+    }
+    *out = t.a;
+    return JKB_OK;
+}
+
 void jkb_assessment_free(jkb_assessment *a)
 {
     if (!a)

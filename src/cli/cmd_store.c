@@ -2083,7 +2083,9 @@ void help_export(FILE *f)
                "Write every stored notice that matches (all of them without filters). ndjson, json\n"
                "and csv: newest first, its id, incident, case_id, source and record. stix: one STIX\n"
                "2.1 bundle (identity, incident with the Incident Core and Impact extensions, threat\n"
-               "actors, vulnerabilities, relationships). misp: MISP events, one per incident.\n"
+               "actors, vulnerabilities, relationships, reports) with a note per notice holding its\n"
+               "reporting obligations (as 'jikenbo assess ID'). misp: MISP events, one per incident,\n"
+               "each notice's obligations as an event report.\n"
                "A casebook exports to the same bytes every time (docs/export.md).\n"
                "\n"
                "options:\n"
@@ -2158,9 +2160,19 @@ int cmd_export(int argc, char **argv)
     memset(&err, 0, sizeof err);
     jkb_status st;
     if (xfmt >= 0) {
-        jkb_export_opts xo = {pretty ? JKB_EXPORT_PRETTY : 0, 0, NULL};
+        jkb_export_opts xo = {pretty ? JKB_EXPORT_PRETTY : 0, 0, NULL, NULL, NULL};
+        jkb_engine *eng = NULL;
+        jkb_rules *rules = NULL;
         size_t skipped = 0;
-        st = jkb_export_store(s, &q, (jkb_export_format)xfmt, &xo, cli_write_stdout, NULL, &skipped, &err);
+        /* each notice's reporting obligations go with it (a note, an event report) */
+        if ((st = jkb_engine_new(&eng, &err)) == JKB_OK && (st = jkb_engine_compile(eng, &err)) == JKB_OK &&
+            (st = jkb_rules_new(&rules, &err)) == JKB_OK) {
+            xo.engine = eng;
+            xo.rules = rules;
+            st = jkb_export_store(s, &q, (jkb_export_format)xfmt, &xo, cli_write_stdout, NULL, &skipped, &err);
+        }
+        jkb_rules_free(rules);
+        jkb_engine_free(eng);
         if (skipped)
             fprintf(stderr, "jikenbo: %zu stored records could not be read and were left out\n", skipped);
     } else {

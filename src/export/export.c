@@ -254,6 +254,7 @@ static void notice_free(jkb_xnotice *n)
     if (!n)
         return;
     json_decref(n->rec);
+    json_decref(n->assessment);
     free(n->key);
     free(n->incident);
     free(n->source);
@@ -325,6 +326,14 @@ static jkb_status read_notice(const jkb_exporter *x, const jkb_export_item *it, 
     n->report_no = json_is_integer(rn) && json_integer_value(rn) > 0 && json_integer_value(rn) < 1000
                        ? (int)json_integer_value(rn) : 0;
     n->day = notice_day(r, x->fallback_day, &n->undated);
+    if (it->assessment_json) {
+        n->assessment = json_loadb(it->assessment_json, it->assessment_len, JSON_REJECT_DUPLICATES, &je);
+        if (!n->assessment || !json_is_object(n->assessment) || !json_is_array(json_object_get(n->assessment, "obligations"))) {
+            st = JKB_EINVAL;
+            jkb_xerr(err, st, "assessment JSON: %s", n->assessment ? "not an assessment object" : je.text);
+            goto out;
+        }
+    }
 
     n->key = it->notice_key && it->notice_key[0] ? xstrdup(it->notice_key) : values_key(r);
     if (!n->key) {
@@ -790,6 +799,81 @@ char *jkb_xincident_summary(const jkb_xincident *inc)
     else
         snprintf(num, sizeof num, "Notices: %zu, %s to %s.", inc->n, d1, d2);
     sb_str(&b, num);
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
+}
+
+static const char *ostr(json_t *o, const char *k)
+{
+    json_t *v = json_object_get(o, k);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* " label value" when the member is a string. */
+static void sb_field(sbuf *b, json_t *o, const char *label, const char *k)
+{
+    const char *v = ostr(o, k);
+    if (v) {
+        sb_str(b, label);
+        sb_str(b, v);
+    }
+}
+
+char *jkb_xassessment_text(const jkb_xnotice *n)
+{
+    sbuf b = {0};
+    json_t *a = n->assessment;
+    sb_str(&b, "**Reporting obligations** (jikenbo assessment of the notice's own words and dates; "
+               "an unknown fact makes an obligation \"may_apply\", never \"no\")");
+    sb_field(&b, a, ". Japanese regime: ", "regime_jp");
+    sb_field(&b, a, ". Rules in force from ", "rule_set");
+    sb_str(&b, ".\n\n");
+    size_t i, shown = 0;
+    json_t *o;
+    json_array_foreach(json_object_get(a, "obligations"), i, o) {
+        const char *applies = ostr(o, "applies");
+        if (!json_is_object(o) || !applies || strcmp(applies, "no") == 0)
+            continue;
+        shown++;
+        sb_str(&b, "- ");
+        sb_str(&b, ostr(o, "id") ? ostr(o, "id") : "?");
+        sb_field(&b, o, " (", "regime");
+        sb_str(&b, ostr(o, "regime") ? "):" : ":");
+        sb_field(&b, o, " ", "obligation");
+        sb_field(&b, o, " to ", "recipient");
+        sb_field(&b, o, " [", "cite");
+        sb_str(&b, ostr(o, "cite") ? "]" : "");
+        sb_str(&b, "; applies: ");
+        sb_str(&b, applies);
+        const char *dl = ostr(o, "deadline");
+        if (dl && strcmp(dl, "none") != 0) {
+            sb_field(&b, o, "; deadline ", "deadline");
+            sb_field(&b, o, " from ", "clock");
+            sb_field(&b, o, " ", "start");
+        }
+        sb_field(&b, o, "; due ", "due");
+        sb_field(&b, o, "; due from ", "due_from");
+        sb_field(&b, o, " to ", "due_to");
+        sb_field(&b, o, "; done ", "done");
+        sb_field(&b, o, "; status ", "status");
+        sb_field(&b, o, " (were it to apply: ", "if_applies");
+        sb_str(&b, ostr(o, "if_applies") ? ")" : "");
+        sb_field(&b, o, ". ", "note");
+        sb_str(&b, "\n");
+    }
+    if (!shown)
+        sb_str(&b, "- none applies on what the notice says\n");
+    json_array_foreach(json_object_get(a, "notes"), i, o) {
+        if (json_is_string(o)) {
+            sb_str(&b, i ? "" : "\nNotes:\n");
+            sb_str(&b, "- ");
+            sb_str(&b, json_string_value(o));
+            sb_str(&b, "\n");
+        }
+    }
     if (b.oom) {
         free(b.p);
         return NULL;

@@ -51,6 +51,7 @@ typedef struct jkb_xnotice {
     size_t n_cves;
     const char **victims;         /* a leak-claim list's names */
     size_t n_victims;
+    json_t *assessment;           /* owned; NULL: none */
 } jkb_xnotice;
 
 /* A notice and its follow-ups. Facts are merged: sets are unions, counts and
@@ -105,6 +106,10 @@ char *jkb_xnotice_name(const jkb_xnotice *n);
  * keys (categories, affected, data, leak status, actors, notices). Caller
  * frees. */
 char *jkb_xincident_summary(const jkb_xincident *inc);
+/* The reporting obligations of a notice's assessment as Markdown, one
+ * item per obligation that applies or may apply, for a STIX note and a MISP
+ * event report. Caller frees; NULL when out of memory. */
+char *jkb_xassessment_text(const jkb_xnotice *n);
 /* Is s a CVE id as STIX's external-reference schema spells it? */
 bool jkb_xis_cve(const char *s);
 /* Identity key of an organization name: spaces (ASCII, U+3000) removed.

@@ -74,13 +74,55 @@ static const char *incident_key(const firsts *f, int64_t incident)
     return lo < f->n && f->v[lo].incident == incident && f->v[lo].hash[0] ? f->v[lo].hash : NULL;
 }
 
+/* A growing buffer for one assessment's JSON. */
+typedef struct abuf {
+    char *p;
+    size_t len, cap;
+} abuf;
+
+static int abuf_write(const char *p, size_t n, void *ud)
+{
+    abuf *b = ud;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 16384;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *q = realloc(b->p, cap);
+        if (!q)
+            return 1;
+        b->p = q;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
 typedef struct xport {
     jkb_exporter *x;
     const firsts *f;
+    jkb_store *s;
+    const jkb_export_opts *opts;
+    abuf a;       /* the assessment of the notice at hand */
+    int assessed; /* a holds it */
     jkb_err err;
     size_t skipped;
     int failed;
 } xport;
+
+/* jkb_store_get's row: the stored text, assessed by this version's engine
+ * and rules. A text that cannot be assessed leaves the notice without one. */
+static int assess_row(const jkb_notice_row *r, void *ud)
+{
+    xport *e = ud;
+    jkb_assessment *as = NULL;
+    e->a.len = 0;
+    if (r->text && r->text_len &&
+        jkb_assess_text(e->opts->engine, e->opts->rules, r->text, r->text_len, NULL, &as, NULL) == JKB_OK)
+        e->assessed = jkb_assessment_write_json(as, 0, abuf_write, &e->a) == JKB_OK;
+    jkb_assessment_free(as);
+    return 0;
+}
 
 static int xport_row(const jkb_notice_row *r, void *ud)
 {
@@ -88,7 +130,20 @@ static int xport_row(const jkb_notice_row *r, void *ud)
     if (!r->record_json)
         return 0;
     jkb_export_item it = {r->record_json, strlen(r->record_json), r->content_hash, incident_key(e->f, r->incident_id),
-                          r->source};
+                          r->source, NULL, 0};
+    e->assessed = 0;
+    if (e->opts && e->opts->engine && e->opts->rules) {
+        /* search rows carry no text: the notice is read again by its id */
+        jkb_status gs = jkb_store_get(e->s, r->id, assess_row, e, &e->err);
+        if (gs != JKB_OK && gs != JKB_ENOTFOUND) {
+            e->failed = 1;
+            return 1;
+        }
+        if (e->assessed) {
+            it.assessment_json = e->a.p;
+            it.assessment_len = e->a.len;
+        }
+    }
     jkb_status st = jkb_export_add(e->x, &it, &e->err);
     if (st == JKB_EINVAL) {
         e->skipped++; /* a record the exporter cannot read is left out, not the whole export */
@@ -117,6 +172,8 @@ jkb_status jkb_export_store(jkb_store *s, const jkb_query *q, jkb_export_format 
     if (f.n)
         qsort(f.v, f.n, sizeof *f.v, cmp_first);
     e.f = &f;
+    e.s = s;
+    e.opts = opts;
     if ((st = jkb_export_new(fmt, opts, &e.x, err)) != JKB_OK)
         goto cleanup;
     st = jkb_store_search(s, q, xport_row, &e, NULL, err);
@@ -131,6 +188,7 @@ jkb_status jkb_export_store(jkb_store *s, const jkb_query *q, jkb_export_format 
         *skipped = e.skipped;
 cleanup:
     jkb_export_free(e.x);
+    free(e.a.p);
     free(f.v);
     return st;
 }

@@ -355,6 +355,42 @@ static json_t *event(mctx *c, const jkb_xincident *inc, int distribution)
         reference(c, ro, u, iu, "describes");
         push(c, objs, ro);
     }
+    /* Each notice's reporting obligations: an event report (Markdown), the
+     * MISP place for a narrative about the event. */
+    json_t *reports = json_array();
+    for (size_t k = 0; k < inc->n; k++) {
+        const jkb_xnotice *n = inc->v[k];
+        if (!n->assessment)
+            continue;
+        char *text = jkb_xassessment_text(n), *title = jkb_xnotice_name(n);
+        if (!text || !title)
+            c->oom = true;
+        char ts[24];
+        snprintf(ts, sizeof ts, "%lld", (long long)jkb_xday_epoch(n->day));
+        uuid_of(c, u, "misp-event-report", eu, n->key, NULL);
+        json_t *er = json_object();
+        put(c, er, "uuid", S(u));
+        size_t tl = title ? strlen(title) : 0;
+        char *rname = malloc(tl + 32);
+        if (rname)
+            snprintf(rname, tl + 32, "Reporting obligations: %s", title ? title : "");
+        else
+            c->oom = true;
+        put(c, er, "name", S(rname ? rname : ""));
+        put(c, er, "content", S(text ? text : ""));
+        put(c, er, "distribution", S("5")); /* inherit the event's */
+        put(c, er, "timestamp", S(ts));
+        put(c, er, "deleted", json_false());
+        push(c, reports, er);
+        free(rname);
+        free(text);
+        free(title);
+    }
+    if (json_array_size(reports))
+        put(c, ev, "EventReport", reports);
+    else
+        json_decref(reports);
+
     /* The incident first: it is what the event is about. */
     if (json_array_insert_new(objs, 0, io) != 0)
         c->oom = true;

@@ -15,7 +15,12 @@
 #define SYSTEM_TS "2020-01-01T00:00:00.000Z"
 #define IDLEN 96
 
-enum rank { R_EXTDEF, R_SYSTEM, R_VICTIM, R_INCIDENT, R_IMPACT, R_ACTOR, R_VULN, R_REL, R_REPORT };
+enum rank { R_EXTDEF, R_SYSTEM, R_VICTIM, R_INCIDENT, R_IMPACT, R_ACTOR, R_VULN, R_REL, R_REPORT, R_NOTE };
+
+/* jikenbo's own property extension, for the assessment on a note: its id is
+ * the UUIDv5 of this key, so it stays the same from one export to the next. */
+#define EXT_ASSESS_KEY "jikenbo-assessment-1"
+#define EXT_ASSESS_TS "2026-11-28T00:00:00.000Z"
 
 typedef struct sobj {
     char id[IDLEN];
@@ -32,6 +37,7 @@ typedef struct reg {
     size_t n, cap;
     json_t *index; /* id → position in v */
     char system_id[IDLEN];
+    char ext_assess[IDLEN];
     bool oom;
 } reg;
 
@@ -159,7 +165,7 @@ static void add_ref(reg *r, json_t *refs, const char *id)
 
 /* ---- fixed objects ---- */
 
-static void extension_defs(reg *r)
+static void extension_defs(reg *r, bool with_assess)
 {
     static const struct {
         const char *id, *name, *desc, *schema, *version, *type, *date;
@@ -176,19 +182,32 @@ static void extension_defs(reg *r)
          "https://github.com/oasis-open/cti-stix-common-objects/tree/main/extension-definition-specifications/"
          "impact",
          "1.0", "new-sdo", "2023-05-10T00:00:00.000Z"},
+        {NULL, "jikenbo Reporting-Obligation Assessment",
+         "The breach-reporting obligations (APPI, My Number, GDPR, SEC...) that a notice's incident "
+         "triggers, with their deadlines computed from the notice's own dates and their status, as "
+         "`jikenbo assess` gives them.",
+         "Properties of a note: the members of jikenbo's assessment object (regime_jp, rule_set, dates, "
+         "count, facts, regimes, triggers, obligations, flags, notes), as documented in docs/export.md and "
+         "docs/rules/assessment.md of jikenbo. Each obligation has id, regime, obligation, recipient, "
+         "applies (yes, no, may_apply), basis, cite, clock, start, deadline, due or due_from/due_to, done, "
+         "status (met, late, beyond_guideline, bound_met, unknown, no_deadline, not_applicable, "
+         "out_of_scope) and because (the facts and the words of the notice they were read from).",
+         "1.0", "property-extension", EXT_ASSESS_TS},
     };
     for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+        if (!defs[i].id && !with_assess)
+            continue;
         if (!grow(r))
             return;
         sobj *s = &r->v[r->n++];
         memset(s, 0, sizeof *s);
-        snprintf(s->id, sizeof s->id, "%s", defs[i].id);
+        snprintf(s->id, sizeof s->id, "%s", defs[i].id ? defs[i].id : r->ext_assess);
         s->rank = R_EXTDEF;
         s->fixed = defs[i].date;
         s->o = json_object();
         put(r, s->o, "type", S("extension-definition"));
         put(r, s->o, "spec_version", S("2.1"));
-        put(r, s->o, "id", S(defs[i].id));
+        put(r, s->o, "id", S(s->id));
         /* STIX requires a creator; the OASIS identity's id is not known
          * here, so jikenbo signs its copy (docs/export.md). */
         put(r, s->o, "created_by_ref", S(r->system_id));
@@ -472,6 +491,63 @@ static void report(reg *r, const jkb_xnotice *n, json_t *refs)
     put(r, s->o, "external_references", a);
 }
 
+/* STIX has no null and no empty list or dictionary: leave such members out,
+ * at any depth (an absent value says the same as null in the assessment). */
+static void strip_empty(json_t *v)
+{
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *m;
+        void *tmp;
+        json_object_foreach_safe(v, tmp, k, m) {
+            strip_empty(m);
+            if (json_is_null(m) || (json_is_array(m) && json_array_size(m) == 0) ||
+                (json_is_object(m) && json_object_size(m) == 0))
+                json_object_del(v, k);
+        }
+    } else if (json_is_array(v)) {
+        for (size_t i = json_array_size(v); i > 0; i--) {
+            json_t *m = json_array_get(v, i - 1);
+            strip_empty(m);
+            if (json_is_null(m) || (json_is_array(m) && json_array_size(m) == 0) ||
+                (json_is_object(m) && json_object_size(m) == 0))
+                json_array_remove(v, i - 1);
+        }
+    }
+}
+
+/* The notice's reporting obligations: a note on its incident and its
+ * report, the text for people and the assessment itself in jikenbo's
+ * property extension for programs. */
+static void note(reg *r, const jkb_xnotice *n, const char *incident_id, int day)
+{
+    bool fresh;
+    char report_id[IDLEN];
+    make_id("report", n->key, report_id);
+    json_t *ext = json_deep_copy(n->assessment);
+    sobj *s = ensure(r, "note", n->key, R_NOTE, day, &fresh);
+    if (!s || !fresh || !ext || !report_id[0]) {
+        r->oom = r->oom || !ext || !report_id[0];
+        json_decref(ext);
+        return;
+    }
+    char *text = jkb_xassessment_text(n);
+    if (!text)
+        r->oom = true;
+    put(r, s->o, "abstract", S("Reporting obligations (jikenbo assessment)"));
+    put(r, s->o, "content", S(text ? text : ""));
+    free(text);
+    json_t *refs = json_array();
+    push(r, refs, S(incident_id));
+    push(r, refs, S(report_id));
+    put(r, s->o, "object_refs", refs);
+    json_t *exts = json_object();
+    strip_empty(ext);
+    put(r, ext, "extension_type", S("property-extension"));
+    put(r, exts, r->ext_assess, ext);
+    put(r, s->o, "extensions", exts);
+}
+
 /* ensure() may move the registry: ids are copied out before the next call. */
 static void one_incident(reg *r, const jkb_xincident *inc)
 {
@@ -534,6 +610,8 @@ static void one_incident(reg *r, const jkb_xincident *inc)
                 add_ref(r, refs, vid);
         }
         report(r, n, refs);
+        if (n->assessment && !r->oom)
+            note(r, n, incident_id, day);
     }
     free(vids);
 }
@@ -556,8 +634,13 @@ jkb_status jkb_stix_write(const jkb_xset *set, jkb_write_fn fn, void *ud, jkb_er
         goto out;
     }
     make_id("identity", "jikenbo", r.system_id);
+    make_id("extension-definition", EXT_ASSESS_KEY, r.ext_assess);
+    bool with_assess = false;
+    for (size_t i = 0; i < set->n && !with_assess; i++)
+        for (size_t k = 0; k < set->inc[i].n; k++)
+            with_assess = with_assess || set->inc[i].v[k]->assessment;
     if (!(set->opts->flags & JKB_EXPORT_NO_EXTDEFS))
-        extension_defs(&r);
+        extension_defs(&r, with_assess);
     system_identity(&r);
     for (size_t i = 0; i < set->n && !r.oom; i++)
         one_incident(&r, &set->inc[i]);

@@ -172,42 +172,22 @@ typedef struct one_out {
     int found;
 } one_out;
 
-typedef struct assess_ctx {
-    const jkb_rules *rules;
-    size_t len;
-    jkb_wbuf *b;
-    int done;
-} assess_ctx;
-
-static int assess_record(const jkb_record *rec, const char *text, void *ud)
-{
-    assess_ctx *c = ud;
-    jkb_assessment *a = NULL;
-    jkb_assess_opts opts;
-    memset(&opts, 0, sizeof opts);
-    if (jkb_assess(c->rules, rec, text, c->len, &opts, &a, NULL) == JKB_OK) {
-        size_t mark = c->b->len;
-        if (jkb_assessment_write_json(a, 0, jkb_wbuf_write, c->b) == JKB_OK)
-            c->done = 1;
-        else
-            c->b->len = mark;
-    }
-    jkb_assessment_free(a);
-    return 0;
-}
-
 /* The reporting obligations of a stored notice, from its text extracted by
  * this version's rules (as `jikenbo show` and `assess ID` do); null when it
  * cannot be assessed. */
 static void put_assessment(jkb_wbuf *b, const jkb_server *srv, const jkb_notice_row *r)
 {
-    assess_ctx c = {srv->rules, r->text_len, b, 0};
-    if (srv->eng && srv->rules && r->text && r->text_len) {
-        jkb_span span = {0, (uint32_t)r->text_len};
-        jkb_extract_spans(srv->eng, r->text, r->text_len, &span, 1, 0, assess_record, &c, NULL);
-    }
-    if (!c.done)
+    jkb_assessment *a = NULL;
+    size_t mark = b->len;
+    int done = 0;
+    if (srv->eng && srv->rules && r->text && r->text_len &&
+        jkb_assess_text(srv->eng, srv->rules, r->text, r->text_len, NULL, &a, NULL) == JKB_OK)
+        done = jkb_assessment_write_json(a, 0, jkb_wbuf_write, b) == JKB_OK;
+    jkb_assessment_free(a);
+    if (!done) {
+        b->len = mark;
         jkb_wbuf_puts(b, "null");
+    }
 }
 
 static int one_row(const jkb_notice_row *r, void *ud)
@@ -519,7 +499,7 @@ void h_export(const jkb_req *rq, const char *arg, jkb_reply *out)
         }
         return;
     }
-    jkb_export_opts xo = {0, 0, NULL};
+    jkb_export_opts xo = {0, 0, NULL, rq->srv->eng, rq->srv->rules};
     st = jkb_export_store(s, &p.q, (jkb_export_format)xfmt, &xo, jkb_wbuf_write, &out->body, NULL, &err);
     jkb_server_release(rq->srv, s);
     if (st != JKB_OK && !(st == JKB_EIO && out->body.failed)) {

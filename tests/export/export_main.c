@@ -2,7 +2,8 @@
  * Test driver of the export API (the CLI's `export` command calls the same):
  * NDJSON records on stdin, the STIX bundle or the MISP events on stdout.
  * A line is a record, or {"record": {…}, "notice_key": …, "incident_key": …,
- * "source": …} to pass the keys a casebook would.
+ * "source": …, "assessment": {…}} to pass the keys and the assessment a
+ * casebook would.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,9 +67,9 @@ int main(int argc, char **argv)
             line[--n] = '\0';
         if (n == 0)
             continue;
-        jkb_export_item it = {line, (size_t)n, NULL, NULL, NULL};
+        jkb_export_item it = {line, (size_t)n, NULL, NULL, NULL, NULL, 0};
         json_t *wrap = NULL;
-        char *inner = NULL;
+        char *inner = NULL, *assessment = NULL;
         if (strstr(line, "\"record\"")) {
             wrap = json_loadb(line, (size_t)n, 0, NULL);
             json_t *rec = json_object_get(wrap, "record");
@@ -83,10 +84,21 @@ int main(int argc, char **argv)
                 it.notice_key = member(wrap, "notice_key");
                 it.incident_key = member(wrap, "incident_key");
                 it.source = member(wrap, "source");
+                json_t *a = json_object_get(wrap, "assessment");
+                if (a && !(assessment = json_dumps(a, JSON_COMPACT | JSON_ENCODE_ANY))) {
+                    free(inner);
+                    json_decref(wrap);
+                    goto out;
+                }
+                if (assessment) {
+                    it.assessment_json = assessment;
+                    it.assessment_len = strlen(assessment);
+                }
             }
         }
         jkb_status st = jkb_export_add(x, &it, &err);
         free(inner);
+        free(assessment);
         json_decref(wrap);
         if (st != JKB_OK) {
             fprintf(stderr, "export_main: line %zu: %s\n", lineno, err.msg);

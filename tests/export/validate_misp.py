@@ -135,6 +135,20 @@ def main():
                     err('category %r not allowed for %s' % (a.get('category'), a.get('type')))
                 if not isinstance(a.get('value'), str) or not a['value']:
                     err('attribute without a value')
+            # event reports (jikenbo: a notice's reporting obligations, Markdown)
+            for r in ev.get('EventReport', []):
+                counts['event report'] += 1
+                uuid_ok(r.get('uuid'), 'event report')
+                if not isinstance(r.get('name'), str) or not r['name']:
+                    err('event report without a name')
+                if not isinstance(r.get('content'), str) or 'Reporting obligations' not in r['content']:
+                    err('event report without its obligations')
+                if str(r.get('distribution')) not in ('0', '1', '2', '3', '4', '5'):
+                    err('event report distribution must be 0..5')
+                if not str(r.get('timestamp', '')).isdigit():
+                    err('event report timestamp must be seconds since the epoch')
+                if r.get('deleted') is not False:
+                    err('event report must say deleted: false')
             objs = ev.get('Object', [])
             ouuids = {o.get('uuid') for o in objs}
             for o in objs:

@@ -173,6 +173,52 @@ def check_impact(o, byid, err):
         err('impact: incident_ref must name an incident')
 
 
+# jikenbo's assessment extension on a note (docs/export.md): its obligations
+# with the keys and vocabularies of `jikenbo assess --format json`.
+ASSESS_STATUS = {'met', 'late', 'beyond_guideline', 'bound_met', 'unknown', 'no_deadline', 'not_applicable',
+                 'out_of_scope'}
+ASSESS_APPLIES = {'yes', 'no', 'may_apply'}
+DATE_RE = re.compile(r'^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}Z)?$')
+
+
+def check_note(o, byid, err):
+    refs = o.get('object_refs', [])
+    kinds = sorted(r.split('--')[0] for r in refs)
+    if kinds != ['incident', 'report']:
+        err('note: object_refs must be its incident and its report, not %s' % kinds)
+    exts = o.get('extensions', {})
+    if len(exts) != 1:
+        err('note: one extension (the assessment) expected')
+        return
+    ext_id, a = next(iter(exts.items()))
+    d = byid.get(ext_id)
+    if d is not None and 'property-extension' not in d.get('extension_types', []):
+        err('note: %s is not a property extension' % ext_id)
+    if a.get('extension_type') != 'property-extension':
+        err('note: the assessment extension needs extension_type property-extension')
+    if not isinstance(a.get('regime_jp'), str):
+        err('note: the assessment has no regime_jp')
+    # no obligations at all (a regime that covers nothing) is left out, as
+    # STIX has no empty lists
+    obl = a.get('obligations', [])
+    if not isinstance(obl, list):
+        err('note: obligations is not a list')
+        return
+    for ob in obl:
+        for k in ('id', 'regime', 'obligation', 'recipient', 'applies', 'status', 'deadline'):
+            if not isinstance(ob.get(k), str):
+                err('note: obligation %s lacks %s' % (ob.get('id'), k))
+        if ob.get('applies') not in ASSESS_APPLIES:
+            err('note: obligation %s: applies %r' % (ob.get('id'), ob.get('applies')))
+        if ob.get('status') not in ASSESS_STATUS:
+            err('note: obligation %s: status %r' % (ob.get('id'), ob.get('status')))
+        for k in ('start', 'due', 'due_from', 'due_to', 'done'):
+            if k in ob and not DATE_RE.match(str(ob[k])):
+                err('note: obligation %s: %s %r is no date' % (ob.get('id'), k, ob[k]))
+        if ob.get('applies') != 'no' and ob.get('id') not in o.get('content', ''):
+            err('note: obligation %s applies but the content does not name it' % ob.get('id'))
+
+
 IDENTITY_CLASSES = set()
 
 
@@ -267,6 +313,8 @@ def main():
                     check_incident_core(core, e)
             elif t == 'impact':
                 check_impact(o, byid, e)
+            elif t == 'note':
+                check_note(o, byid, e)
             elif t == 'relationship':
                 s, g = o.get('source_ref', ''), o.get('target_ref', '')
                 triple = (s.split('--')[0], o.get('relationship_type'), g.split('--')[0])
