@@ -323,12 +323,20 @@ def run(base, token):
     s = r.json()
     check("export stix: a STIX 2.1 bundle", r.status == 200 and s and s["type"] == "bundle"
           and any(o["type"] == "incident" for o in s["objects"]), r.body[:200])
+    reports = [o for o in s["objects"] if o["type"] == "report"]
+    notes = [o for o in s["objects"] if o["type"] == "note"]
+    check("export stix: each report has its assessment note", reports and len(notes) == len(reports)
+          and all("Reporting obligations" in n["content"] and len(n["extensions"]) == 1 for n in notes),
+          "%d reports, %d notes" % (len(reports), len(notes)))
     r2 = curl(base, "GET", "/api/export?format=stix")
     check("export stix is reproducible", r2.body == r.body)
     r = curl(base, "GET", "/api/export?format=misp&year=2025")
     m = r.json()
     check("export misp: events", r.status == 200 and m and isinstance(m.get("response"), list) and m["response"]
           and "Event" in m["response"][0], r.body[:200])
+    check("export misp: the obligations as event reports",
+          all(e["Event"].get("EventReport") and "Reporting obligations" in e["Event"]["EventReport"][0]["content"]
+              for e in m["response"]), r.body[:200])
 
     # ---- 400
     for path, code in [("/api/incidents?category=nope", "bad_parameter"),
