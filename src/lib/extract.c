@@ -28,6 +28,7 @@ struct jkb_engine {
 
 typedef struct nctx {
     const jkb_lexicon *lx;
+    const jkb_term *terms; /* the lexicon's, by hit->term */
     const char *doc;
     jkb_norm nm;
     const char *s;
@@ -38,6 +39,10 @@ typedef struct nctx {
     int masks_ready;
     jkb_vec lines; /* range */
     jkb_vec sents; /* range */
+    /* uint32_t per 64 bytes of text: the first line, sentence, hit at or
+     * after the block's start, so that finding one is a step or two, not a
+     * binary search (rules ask millions of times per 100 MB) */
+    jkb_vec line_blk, sent_blk, hit_blk;
     jkb_vec dates; /* jkb_date_hit */
     jkb_vec counts; /* jkb_count */
     jkb_vec evid;  /* jkb_evidence */
@@ -67,7 +72,7 @@ enum { HF_DEAD = 1, HF_NEG = 2 };
 #define HIT(c, i) (&JKB_VEC_AT(&(c)->hits, jkb_hit, i))
 #define HFLAGS(c, i) (JKB_VEC_AT(&(c)->flags, uint8_t, i))
 
-static const jkb_term *term_of(const nctx *c, size_t i) { return jkb_lexicon_term(c->lx, HIT(c, i)->term); }
+static inline const jkb_term *term_of(const nctx *c, size_t i) { return &c->terms[HIT(c, i)->term]; }
 
 static inline int is_cue(const nctx *c, size_t i, int cue)
 {
@@ -171,17 +176,49 @@ static size_t prev_char(const char *s, size_t i)
     return i;
 }
 
-static size_t find_range(const jkb_vec *v, uint32_t pos)
+#define BLK_SHIFT 6
+
+/* The index of the range of v (sorted, disjoint) that holds pos, or the
+ * first one after it, or the last one. */
+static size_t find_range(const jkb_vec *v, const jkb_vec *blk, uint32_t pos)
 {
-    size_t lo = 0, hi = v->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (JKB_VEC_AT(v, range, mid).b <= pos)
-            lo = mid + 1;
-        else
-            hi = mid;
+    size_t lo;
+    if ((pos >> BLK_SHIFT) < blk->n) {
+        lo = JKB_VEC_AT(blk, uint32_t, pos >> BLK_SHIFT);
+        while (lo < v->n && JKB_VEC_AT(v, range, lo).b <= pos)
+            lo++;
+    } else {
+        size_t hi = v->n;
+        lo = 0;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (JKB_VEC_AT(v, range, mid).b <= pos)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
     }
     return lo < v->n ? lo : (v->n ? v->n - 1 : 0);
+}
+
+/* blk[k]: the first range of v that ends after k * 64 (find_range's
+ * answer for the block's first byte), for the n bytes of the text. */
+static jkb_status build_range_blocks(const jkb_vec *v, jkb_vec *blk, size_t n)
+{
+    size_t nb = (n >> BLK_SHIFT) + 1;
+    blk->n = 0;
+    if (jkb_vec_reserve(blk, nb) != JKB_OK)
+        return JKB_ENOMEM;
+    uint32_t *b = blk->p;
+    size_t i = 0;
+    for (size_t k = 0; k < nb; k++) {
+        uint32_t pos = (uint32_t)(k << BLK_SHIFT);
+        while (i < v->n && JKB_VEC_AT(v, range, i).b <= pos)
+            i++;
+        b[k] = (uint32_t)i;
+    }
+    blk->n = nb;
+    return JKB_OK;
 }
 
 static range sent_of(const nctx *c, uint32_t pos)
@@ -189,7 +226,7 @@ static range sent_of(const nctx *c, uint32_t pos)
     range r = {0, 0};
     if (!c->sents.n)
         return r;
-    return JKB_VEC_AT(&c->sents, range, find_range(&c->sents, pos));
+    return JKB_VEC_AT(&c->sents, range, find_range(&c->sents, &c->sent_blk, pos));
 }
 
 static range line_of(const nctx *c, uint32_t pos)
@@ -197,13 +234,21 @@ static range line_of(const nctx *c, uint32_t pos)
     range r = {0, 0};
     if (!c->lines.n)
         return r;
-    return JKB_VEC_AT(&c->lines, range, find_range(&c->lines, pos));
+    return JKB_VEC_AT(&c->lines, range, find_range(&c->lines, &c->line_blk, pos));
 }
 
 /* first hit index with start >= a */
 static size_t hit_lower(const nctx *c, uint32_t a)
 {
-    size_t lo = 0, hi = c->hits.n;
+    size_t lo;
+    if ((a >> BLK_SHIFT) < c->hit_blk.n) {
+        lo = JKB_VEC_AT(&c->hit_blk, uint32_t, a >> BLK_SHIFT);
+        while (lo < c->hits.n && HIT(c, lo)->start < a)
+            lo++;
+        return lo;
+    }
+    size_t hi = c->hits.n;
+    lo = 0;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (HIT(c, mid)->start < a)
@@ -214,15 +259,33 @@ static size_t hit_lower(const nctx *c, uint32_t a)
     return lo;
 }
 
+/* hit_blk[k]: the first hit that starts at or after k * 64. */
+static jkb_status build_hit_blocks(nctx *c)
+{
+    size_t nb = (c->n >> BLK_SHIFT) + 1;
+    c->hit_blk.n = 0;
+    if (jkb_vec_reserve(&c->hit_blk, nb) != JKB_OK)
+        return JKB_ENOMEM;
+    uint32_t *b = c->hit_blk.p;
+    size_t i = 0;
+    for (size_t k = 0; k < nb; k++) {
+        uint32_t pos = (uint32_t)(k << BLK_SHIFT);
+        while (i < c->hits.n && HIT(c, i)->start < pos)
+            i++;
+        b[k] = (uint32_t)i;
+    }
+    c->hit_blk.n = nb;
+    return JKB_OK;
+}
+
 /* Index of the first live cue hit inside [a, b), or -1. With skip_neg,
  * negated hits do not count. */
-static size_t find_range(const jkb_vec *v, uint32_t pos);
 
 static long cue_in(const nctx *c, int cue, uint32_t a, uint32_t b, int skip_neg)
 {
     /* most questions are about one sentence: its cue mask answers "no" */
     if (c->masks_ready && c->sents.n) {
-        size_t si = find_range(&c->sents, a);
+        size_t si = find_range(&c->sents, &c->sent_blk, a);
         const range *sr = &JKB_VEC_AT(&c->sents, range, si);
         if (a >= sr->a && b <= sr->b) {
             uint64_t m = JKB_VEC_AT(&c->cue_mask, uint64_t, si);
@@ -380,9 +443,13 @@ static int line_blank(const nctx *c, range r)
 static void suppress_overlaps(nctx *c)
 {
     size_t n = c->hits.n;
+    uint32_t maxend = 0; /* the furthest end of the hits before i */
     for (size_t i = 0; i < n; i++) {
         const jkb_hit *h = HIT(c, i);
         const jkb_term *t = term_of(c, i);
+        uint32_t prev_end = maxend;
+        if (h->end > maxend)
+            maxend = h->end;
         if (t->field == JKB_LF_CUE) {
             /* an event word inside a longer one (報告 in 報告を受け) */
             if (t->value < JKB_CUE_EV_OCCURRED || t->value > JKB_CUE_NOT_EVENT)
@@ -399,8 +466,9 @@ static void suppress_overlaps(nctx *c)
             }
             continue;
         }
-        /* look at hits that start at or before h and may contain it */
-        size_t j = i;
+        /* look at hits that start at or before h and may contain it (none
+         * does when none before it reaches its end) */
+        size_t j = prev_end >= h->end ? i : 0;
         size_t steps = 0;
         while (j > 0 && steps < 64) {
             j--;
@@ -445,12 +513,10 @@ static void suppress_overlaps(nctx *c)
 static void suppress_quotes(nctx *c)
 {
     for (uint32_t i = 0; i + 3 <= c->n; i++) {
-        const char *q = memchr(c->s + i, 0xE3, c->n - i);
+        const char *q = jkb_find3(c->s + i, c->n - i, "「");
         if (!q)
             break;
         i = (uint32_t)(q - c->s);
-        if (!JKB_AT(c->s, c->n, i, "「"))
-            continue;
         uint32_t j = i + 3;
         while (j + 3 <= c->n && j - i < 400 && !JKB_AT(c->s, c->n, j, "」") && !JKB_AT(c->s, c->n, j, "「") && c->s[j] != '\n')
             j++;
@@ -1149,6 +1215,28 @@ static int lead_of(const char *s, size_t n, size_t i)
     if (ch < 0xE0 || ch > 0xEF || n - i < 3)
         return 0;
     uint32_t cp = ((uint32_t)(ch & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (uint32_t)(s[i + 2] & 0x3F);
+    /* kana and CJK punctuation, most of a notice: only お and 〇 lead */
+    if (ch == 0xE3 && cp != 0x304A && cp != 0x3007)
+        return 0;
+    /* a kanji: one bit test rejects all but the leads of the switch below
+     * (and the few that share their low 12 bits), sparing the branches of
+     * its decision tree at every character */
+#define LB(x, w) ((((x) & 0xFFFu) >> 6) == (w) ? (uint64_t)1 << ((x) & 63u) : 0)
+#define LEADS(w)                                                                                        \
+    (LB(0x4EE4, w) | LB(0x5E73, w) | LB(0x662D, w) | LB(0x5927, w) | LB(0x660E, w) | LB(0x540C, w) |      \
+     LB(0x7FCC, w) | LB(0x672C, w) | LB(0x4ECA, w) | LB(0x6628, w) | LB(0x53BB, w) | LB(0x524D, w) |      \
+     LB(0x6765, w) | LB(0x5F53, w) | LB(0x5143, w) | LB(0x7D04, w) | LB(0x6700, w) | LB(0x6982, w) |      \
+     LB(0x5C11, w) | LB(0x4E00, w) | LB(0x4E8C, w) | LB(0x4E09, w) | LB(0x56DB, w) | LB(0x4E94, w) |      \
+     LB(0x516D, w) | LB(0x4E03, w) | LB(0x516B, w) | LB(0x4E5D, w) | LB(0x5341, w) | LB(0x767E, w) |      \
+     LB(0x5343, w))
+#define LEADS8(w) LEADS(w), LEADS(w + 1), LEADS(w + 2), LEADS(w + 3), LEADS(w + 4), LEADS(w + 5), LEADS(w + 6), LEADS(w + 7)
+    static const uint64_t kanji_leads[64] = {LEADS8(0),  LEADS8(8),  LEADS8(16), LEADS8(24),
+                                             LEADS8(32), LEADS8(40), LEADS8(48), LEADS8(56)};
+#undef LEADS8
+#undef LEADS
+#undef LB
+    if (ch != 0xE3 && !((kanji_leads[(cp & 0xFFFu) >> 6] >> (cp & 63u)) & 1u))
+        return 0;
     switch (cp) {
     case 0x4EE4: case 0x5E73: case 0x662D: case 0x5927: case 0x660E: /* 令 平 昭 大 明 */
     case 0x540C: case 0x7FCC: case 0x672C: case 0x4ECA: case 0x6628: /* 同 翌 本 今 昨 */
@@ -1443,7 +1531,7 @@ static int data_heading(const nctx *c, range r)
  * the next section heading. */
 static int in_data_region(const nctx *c, uint32_t pos)
 {
-    size_t li = find_range(&c->lines, pos);
+    size_t li = find_range(&c->lines, &c->line_blk, pos);
     range here = trim(c, JKB_VEC_AT(&c->lines, range, li));
     if (section_heading(c, here) && (c->s[here.a] != '(' || data_heading(c, here)))
         return data_heading(c, here);
@@ -2223,7 +2311,7 @@ static void do_timeline(nctx *c)
                 if (!is_space(c->s[q]))
                     rest_blank = 0, q = ln.b;
             if (rest_blank) {
-                size_t li = find_range(&c->lines, (uint32_t)d->start);
+                size_t li = find_range(&c->lines, &c->line_blk, (uint32_t)d->start);
                 if (li + 1 < c->lines.n) {
                     range nl = JKB_VEC_AT(&c->lines, range, li + 1);
                     if (!line_blank(c, nl))
@@ -2386,7 +2474,7 @@ static void do_timeline(nctx *c)
             continue;
         /* the notice's own date line, at the top or the bottom; a date line
          * under a heading (1 発生日時) is an event */
-        size_t dli = find_range(&c->lines, (uint32_t)d->start);
+        size_t dli = find_range(&c->lines, &c->line_blk, (uint32_t)d->start);
         range ln = JKB_VEC_AT(&c->lines, range, dli);
         if (is_date_line(c, ln, NULL)) {
             int under_heading = 0;
@@ -2409,7 +2497,7 @@ static void do_timeline(nctx *c)
             any |= kinds[ev] > 0;
         if (!any) {
             /* a list under a heading (《不正アクセスの発生日》) */
-            size_t li = find_range(&c->lines, (uint32_t)d->start);
+            size_t li = find_range(&c->lines, &c->line_blk, (uint32_t)d->start);
             for (size_t back = 1; back <= 4 && back <= li; back++) {
                 range h = trim(c, JKB_VEC_AT(&c->lines, range, li - back));
                 if (h.a >= h.b)
@@ -2557,6 +2645,7 @@ static void do_org(nctx *c)
 static void reset(nctx *c)
 {
     c->hits.n = c->flags.n = c->lines.n = c->sents.n = c->dates.n = c->counts.n = 0;
+    c->line_blk.n = c->sent_blk.n = c->hit_blk.n = 0;
     c->cue_mask.n = 0;
     c->masks_ready = 0;
     c->evid.n = c->events.n = c->event_src.n = 0;
@@ -2584,12 +2673,18 @@ static jkb_status extract_one(nctx *c, size_t a, size_t b)
     rc = jkb_lexicon_scan(c->lx, c->s, c->n, &c->hits);
     if (rc)
         return rc;
-    for (size_t i = 0; i < c->hits.n; i++)
-        if (!jkb_vec_push(&c->flags))
-            return JKB_ENOMEM;
+    if (jkb_vec_reserve(&c->flags, c->hits.n) != JKB_OK)
+        return JKB_ENOMEM;
+    memset(c->flags.p, 0, c->hits.n);
+    c->flags.n = c->hits.n;
+    if (build_hit_blocks(c) != JKB_OK)
+        return JKB_ENOMEM;
     build_lines(c);
     if (c->rc)
         return c->rc;
+    if (build_range_blocks(&c->lines, &c->line_blk, c->n) != JKB_OK ||
+        build_range_blocks(&c->sents, &c->sent_blk, c->n) != JKB_OK)
+        return JKB_ENOMEM;
     suppress_overlaps(c);
     suppress_quotes(c);
     apply_negation(c);
@@ -2696,6 +2791,7 @@ static void ctx_init(nctx *c, jkb_engine *eng, const char *text)
 {
     memset(c, 0, sizeof *c);
     c->lx = eng->lx;
+    c->terms = jkb_lexicon_terms(eng->lx);
     c->doc = text;
     jkb_norm_init(&c->nm);
     jkb_vec_init(&c->hits, sizeof(jkb_hit));
@@ -2703,6 +2799,9 @@ static void ctx_init(nctx *c, jkb_engine *eng, const char *text)
     jkb_vec_init(&c->cue_mask, sizeof(uint64_t));
     jkb_vec_init(&c->lines, sizeof(range));
     jkb_vec_init(&c->sents, sizeof(range));
+    jkb_vec_init(&c->line_blk, sizeof(uint32_t));
+    jkb_vec_init(&c->sent_blk, sizeof(uint32_t));
+    jkb_vec_init(&c->hit_blk, sizeof(uint32_t));
     jkb_vec_init(&c->dates, sizeof(jkb_date_hit));
     jkb_vec_init(&c->counts, sizeof(jkb_count));
     jkb_vec_init(&c->evid, sizeof(jkb_evidence));
@@ -2725,6 +2824,9 @@ static void ctx_free(nctx *c)
     jkb_vec_free(&c->cue_mask);
     jkb_vec_free(&c->lines);
     jkb_vec_free(&c->sents);
+    jkb_vec_free(&c->line_blk);
+    jkb_vec_free(&c->sent_blk);
+    jkb_vec_free(&c->hit_blk);
     jkb_vec_free(&c->dates);
     jkb_vec_free(&c->counts);
     jkb_vec_free(&c->evid);

@@ -71,6 +71,7 @@ void jkb_lexicon_free(jkb_lexicon *lx)
 }
 
 const jkb_term *jkb_lexicon_term(const jkb_lexicon *lx, uint32_t i) { return &JKB_VEC_AT(&lx->terms, jkb_term, i); }
+const jkb_term *jkb_lexicon_terms(const jkb_lexicon *lx) { return lx->terms.p; }
 const char *jkb_lexicon_actor(const jkb_lexicon *lx, int i)
 {
     return i >= 0 && (size_t)i < lx->actors.n ? JKB_VEC_AT(&lx->actors, char *, i) : NULL;
@@ -304,8 +305,28 @@ static inline uint32_t hash6(const unsigned char *p) { return bucket_of(first6(p
 
 static inline uint32_t key2(const unsigned char *p) { return ((uint32_t)jkb_lower(p[0]) << 8) | jkb_lower(p[1]); }
 
-/* The first six bytes, ASCII letters lower-cased, as one word: A-Z found
- * and flipped for all bytes at once (SWAR) instead of one test per byte. */
+/* ASCII letters of x lower-cased, all bytes at once (SWAR): A-Z found and
+ * flipped instead of one test per byte. */
+static inline uint64_t fold8(uint64_t x)
+{
+    uint64_t h = x & 0x7F7F7F7F7F7F7F7Full;
+    uint64_t ge_a = h + 0x3F3F3F3F3F3F3F3Full; /* high bit set where byte >= 'A' (0x41) */
+    uint64_t gt_z = h + 0x2525252525252525ull; /* high bit set where byte > 'Z' (0x5A) */
+    uint64_t upper = (ge_a ^ gt_z) & ~x & 0x8080808080808080ull;
+    return x | (upper >> 2);
+}
+
+/* first6 where 8 bytes may be read: one load. A 6-byte copy into a zeroed
+ * word goes through memory and stalls the load that reads it back
+ * (store forwarding), at every character of the text. */
+static inline uint64_t first6_at8(const unsigned char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return fold8(x) & 0x0000FFFFFFFFFFFFull;
+}
+
+/* The first six bytes, ASCII letters lower-cased, as one word. */
 static inline uint64_t first6(const unsigned char *p)
 {
     uint64_t x = 0;
@@ -433,7 +454,7 @@ jkb_status jkb_lexicon_scan(const jkb_lexicon *lx, const char *text, size_t len,
         unsigned char c = s[i];
         size_t step = c < 0x80 ? 1 : jkb_u8len(c);
         if (len - i >= KEY_LONG) {
-            uint64_t w6 = first6(s + i);
+            uint64_t w6 = len - i >= 8 ? first6_at8(s + i) : first6(s + i);
             uint32_t k4 = longkey_of(w6);
             if (lx->longfilter[k4 >> 3] & (1u << (k4 & 7))) {
                 uint32_t h = bucket_of(w6);

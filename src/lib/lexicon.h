@@ -107,6 +107,7 @@ jkb_status jkb_lexicon_compile(jkb_lexicon *lx, jkb_err *err);
 void jkb_lexicon_free(jkb_lexicon *lx);
 
 const jkb_term *jkb_lexicon_term(const jkb_lexicon *lx, uint32_t i);
+const jkb_term *jkb_lexicon_terms(const jkb_lexicon *lx); /* all, by index; NULL when none */
 const char *jkb_lexicon_actor(const jkb_lexicon *lx, int i);
 size_t jkb_lexicon_size(const jkb_lexicon *lx);
 

@@ -131,18 +131,27 @@ void jkb_vec_init(jkb_vec *v, size_t item_size)
     v->size = item_size;
 }
 
-void *jkb_vec_push(jkb_vec *v)
+jkb_status jkb_vec_reserve(jkb_vec *v, size_t n)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 16;
-        if (cap > ((size_t)1 << 40) / v->size)
-            return NULL;
-        void *p = realloc(v->p, cap * v->size);
-        if (!p)
-            return NULL;
-        v->p = p;
-        v->cap = cap;
-    }
+    if (n <= v->cap)
+        return JKB_OK;
+    size_t cap = v->cap ? v->cap : 16;
+    while (cap < n)
+        cap *= 2;
+    if (cap > ((size_t)1 << 40) / v->size)
+        return JKB_ENOMEM;
+    void *p = realloc(v->p, cap * v->size);
+    if (!p)
+        return JKB_ENOMEM;
+    v->p = p;
+    v->cap = cap;
+    return JKB_OK;
+}
+
+void *jkb_vec_grow(jkb_vec *v)
+{
+    if (v->n == v->cap && jkb_vec_reserve(v, v->cap ? v->cap * 2 : 16) != JKB_OK)
+        return NULL;
     void *item = (char *)v->p + v->n * v->size;
     memset(item, 0, v->size);
     v->n++;

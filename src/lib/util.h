@@ -8,6 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "jikenbo/jikenbo.h"
 
 typedef struct jkb_buf {
@@ -41,8 +44,21 @@ typedef struct jkb_vec {
 } jkb_vec;
 
 void jkb_vec_init(jkb_vec *v, size_t item_size);
-void *jkb_vec_push(jkb_vec *v); /* NULL on ENOMEM; the new item is zeroed */
+void *jkb_vec_grow(jkb_vec *v); /* jkb_vec_push when full */
+/* Room for at least n items (n, not n more). */
+jkb_status jkb_vec_reserve(jkb_vec *v, size_t n);
 void jkb_vec_free(jkb_vec *v);
+
+/* Append a zeroed item; NULL on ENOMEM. Inline: rules push in loops. */
+static inline void *jkb_vec_push(jkb_vec *v)
+{
+    if (v->n == v->cap)
+        return jkb_vec_grow(v);
+    void *item = (char *)v->p + v->n * v->size;
+    memset(item, 0, v->size);
+    v->n++;
+    return item;
+}
 #define JKB_VEC_AT(v, T, i) (((T *)(v)->p)[i])
 
 void jkb_err_set(jkb_err *err, jkb_status code, size_t offset, const char *fmt, ...)
@@ -69,10 +85,27 @@ static inline int jkb_at(const char *s, size_t len, size_t pos, const char *lit,
     return pos <= len && len - pos >= litlen && memcmp(s + pos, lit, litlen) == 0;
 }
 /* The first occurrence of the 3-byte character w in s[0, n), or NULL
- * (memmem is not POSIX). */
+ * (memmem is not POSIX). A memchr on w[0] stops at nearly every character
+ * of Japanese text (E3 leads all kana and punctuation): compare 16
+ * positions at once instead (SSE2, the x86-64 baseline). */
 static inline const char *jkb_find3(const char *s, size_t n, const char *w)
 {
     const char *end = s + n;
+#if defined(__SSE2__)
+    if (n >= 18) {
+        const __m128i a = _mm_set1_epi8(w[0]), b = _mm_set1_epi8(w[1]), c = _mm_set1_epi8(w[2]);
+        for (; s + 18 <= end; s += 16) {
+            __m128i x0 = _mm_loadu_si128((const __m128i *)(const void *)s);
+            __m128i x1 = _mm_loadu_si128((const __m128i *)(const void *)(s + 1));
+            __m128i x2 = _mm_loadu_si128((const __m128i *)(const void *)(s + 2));
+            __m128i m = _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(x0, a), _mm_cmpeq_epi8(x1, b)),
+                                      _mm_cmpeq_epi8(x2, c));
+            unsigned bits = (unsigned)_mm_movemask_epi8(m);
+            if (bits)
+                return s + __builtin_ctz(bits);
+        }
+    }
+#endif
     while (s + 3 <= end) {
         const char *p = memchr(s, (unsigned char)w[0], (size_t)(end - s) - 2);
         if (!p)
