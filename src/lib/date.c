@@ -167,8 +167,10 @@ static int is_alnum_ascii(unsigned char c)
 /* Length of w if the text at p starts with it, else 0. */
 static size_t lit(const env *e, size_t p, const char *w)
 {
-    /* the first byte rejects almost every word without measuring it */
-    if (p >= e->lim || e->s[p] != w[0])
+    /* the first bytes reject almost every word without measuring it (a
+     * Japanese word's first byte alone is shared by thousands) */
+    if (p >= e->lim || e->s[p] != w[0] || (w[1] && (p + 1 >= e->lim || e->s[p + 1] != w[1])) ||
+        (w[1] && w[2] && (p + 2 >= e->lim || e->s[p + 2] != w[2])))
         return 0;
     size_t n = strlen(w);
     if (p > e->lim || e->lim - p < n)

@@ -72,6 +72,10 @@ enum { HF_DEAD = 1, HF_NEG = 2 };
 #define HIT(c, i) (&JKB_VEC_AT(&(c)->hits, jkb_hit, i))
 #define HFLAGS(c, i) (JKB_VEC_AT(&(c)->flags, uint8_t, i))
 
+/* What may start at s[i]: a date, a count (scan_dates_counts). */
+enum { LEAD_DATE = 1, LEAD_COUNT = 2 };
+static inline int lead_of(const char *s, size_t n, size_t i);
+
 static inline const jkb_term *term_of(const nctx *c, size_t i) { return &c->terms[HIT(c, i)->term]; }
 
 static inline int is_cue(const nctx *c, size_t i, int cue)
@@ -899,7 +903,8 @@ static void header_casebook(nctx *c, range h)
     uint32_t cut = rest.b;
     for (uint32_t k = rest.a; k < rest.b;) {
         jkb_date_hit dh;
-        size_t used = jkb_date_parse(c->s, rest.b, k, &dc, &dh);
+        /* the date grammar is asked only where a date can start, as in the body */
+        size_t used = (lead_of(c->s, rest.b, k) & LEAD_DATE) ? jkb_date_parse(c->s, rest.b, k, &dc, &dh) : 0;
         if (used && (dh.flags & JKB_DATE_HAS_YEAR) && !(dh.flags & JKB_DATE_YEAR_ONLY) && k > rest.a + 6) {
             uint32_t e = k + (uint32_t)used;
             uint32_t q = e;
@@ -1159,7 +1164,7 @@ static void analyze_header(nctx *c)
         memset(&dc, 0, sizeof dc);
         for (uint32_t k = first.a; k < first.b;) {
             jkb_date_hit dh;
-            size_t used = jkb_date_parse(c->s, first.b, k, &dc, &dh);
+            size_t used = (lead_of(c->s, first.b, k) & LEAD_DATE) ? jkb_date_parse(c->s, first.b, k, &dc, &dh) : 0;
             if (used && (dh.flags & JKB_DATE_HAS_YEAR) && !(dh.flags & JKB_DATE_YEAR_ONLY)) {
                 uint32_t q = k + (uint32_t)used;
                 while (q < first.b && is_space(c->s[q]))
@@ -1196,47 +1201,9 @@ static void analyze_header(nctx *c)
 
 /* ---------------------------------------------------------- the scans */
 
-/* Can a date (1) or a count (2) start at s[i]? Decided from the character
- * there: a digit run's first digit, an era or relative word's first kanji
- * (令 平 昭 大 明 同 翌 本 今 昨 去 前 来 当 元), a kanji numeral, or a
- * qualifier (約 最 概 少 お). One switch, so the scan stays cheap. */
-enum { LEAD_DATE = 1, LEAD_COUNT = 2 };
-
-static int lead_of(const char *s, size_t n, size_t i)
+/* lead_of for a kanji or kana that passed its filter. */
+static int lead_cjk(const char *s, size_t n, size_t i, uint32_t cp)
 {
-    unsigned char ch = (unsigned char)s[i];
-    if (jkb_is_digit(ch)) {
-        if (i > 0 && (jkb_is_digit((unsigned char)s[i - 1]) || s[i - 1] == ',' || s[i - 1] == '.'))
-            return 0; /* inside a number */
-        return LEAD_DATE | LEAD_COUNT;
-    }
-    if (ch == 'R' || ch == 'H' || ch == 'r' || ch == 'h')
-        return i > 0 && jkb_is_alnum((unsigned char)s[i - 1]) ? 0 : LEAD_DATE;
-    if (ch < 0xE0 || ch > 0xEF || n - i < 3)
-        return 0;
-    uint32_t cp = ((uint32_t)(ch & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (uint32_t)(s[i + 2] & 0x3F);
-    /* kana and CJK punctuation, most of a notice: only お and 〇 lead */
-    if (ch == 0xE3 && cp != 0x304A && cp != 0x3007)
-        return 0;
-    /* a kanji: one bit test rejects all but the leads of the switch below
-     * (and the few that share their low 12 bits), sparing the branches of
-     * its decision tree at every character */
-#define LB(x, w) ((((x) & 0xFFFu) >> 6) == (w) ? (uint64_t)1 << ((x) & 63u) : 0)
-#define LEADS(w)                                                                                        \
-    (LB(0x4EE4, w) | LB(0x5E73, w) | LB(0x662D, w) | LB(0x5927, w) | LB(0x660E, w) | LB(0x540C, w) |      \
-     LB(0x7FCC, w) | LB(0x672C, w) | LB(0x4ECA, w) | LB(0x6628, w) | LB(0x53BB, w) | LB(0x524D, w) |      \
-     LB(0x6765, w) | LB(0x5F53, w) | LB(0x5143, w) | LB(0x7D04, w) | LB(0x6700, w) | LB(0x6982, w) |      \
-     LB(0x5C11, w) | LB(0x4E00, w) | LB(0x4E8C, w) | LB(0x4E09, w) | LB(0x56DB, w) | LB(0x4E94, w) |      \
-     LB(0x516D, w) | LB(0x4E03, w) | LB(0x516B, w) | LB(0x4E5D, w) | LB(0x5341, w) | LB(0x767E, w) |      \
-     LB(0x5343, w))
-#define LEADS8(w) LEADS(w), LEADS(w + 1), LEADS(w + 2), LEADS(w + 3), LEADS(w + 4), LEADS(w + 5), LEADS(w + 6), LEADS(w + 7)
-    static const uint64_t kanji_leads[64] = {LEADS8(0),  LEADS8(8),  LEADS8(16), LEADS8(24),
-                                             LEADS8(32), LEADS8(40), LEADS8(48), LEADS8(56)};
-#undef LEADS8
-#undef LEADS
-#undef LB
-    if (ch != 0xE3 && !((kanji_leads[(cp & 0xFFFu) >> 6] >> (cp & 63u)) & 1u))
-        return 0;
     switch (cp) {
     case 0x4EE4: case 0x5E73: case 0x662D: case 0x5927: case 0x660E: /* 令 平 昭 大 明 */
     case 0x540C: case 0x7FCC: case 0x672C: case 0x4ECA: case 0x6628: /* 同 翌 本 今 昨 */
@@ -1272,6 +1239,49 @@ static int lead_of(const char *s, size_t n, size_t i)
     default:
         return 0;
     }
+}
+
+/* Can a date (1) or a count (2) start at s[i]? Decided from the character
+ * there: a digit run's first digit, an era or relative word's first kanji
+ * (令 平 昭 大 明 同 翌 本 今 昨 去 前 来 当 元), a kanji numeral, or a
+ * qualifier (約 最 概 少 お). Inline and cheap for the characters that
+ * lead nothing (nearly all); the candidates go to lead_cjk's switch. */
+static inline int lead_of(const char *s, size_t n, size_t i)
+{
+    unsigned char ch = (unsigned char)s[i];
+    if (jkb_is_digit(ch)) {
+        if (i > 0 && (jkb_is_digit((unsigned char)s[i - 1]) || s[i - 1] == ',' || s[i - 1] == '.'))
+            return 0; /* inside a number */
+        return LEAD_DATE | LEAD_COUNT;
+    }
+    if (ch == 'R' || ch == 'H' || ch == 'r' || ch == 'h')
+        return i > 0 && jkb_is_alnum((unsigned char)s[i - 1]) ? 0 : LEAD_DATE;
+    if (ch < 0xE0 || ch > 0xEF || n - i < 3)
+        return 0;
+    uint32_t cp = ((uint32_t)(ch & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) | (uint32_t)(s[i + 2] & 0x3F);
+    /* kana and CJK punctuation, most of a notice: only お and 〇 lead */
+    if (ch == 0xE3 && cp != 0x304A && cp != 0x3007)
+        return 0;
+    /* a kanji: one bit test rejects all but the leads of lead_cjk's switch
+     * (and the few that share their low 12 bits), sparing the branches of
+     * its decision tree at every character */
+#define LB(x, w) ((((x) & 0xFFFu) >> 6) == (w) ? (uint64_t)1 << ((x) & 63u) : 0)
+#define LEADS(w)                                                                                        \
+    (LB(0x4EE4, w) | LB(0x5E73, w) | LB(0x662D, w) | LB(0x5927, w) | LB(0x660E, w) | LB(0x540C, w) |      \
+     LB(0x7FCC, w) | LB(0x672C, w) | LB(0x4ECA, w) | LB(0x6628, w) | LB(0x53BB, w) | LB(0x524D, w) |      \
+     LB(0x6765, w) | LB(0x5F53, w) | LB(0x5143, w) | LB(0x7D04, w) | LB(0x6700, w) | LB(0x6982, w) |      \
+     LB(0x5C11, w) | LB(0x4E00, w) | LB(0x4E8C, w) | LB(0x4E09, w) | LB(0x56DB, w) | LB(0x4E94, w) |      \
+     LB(0x516D, w) | LB(0x4E03, w) | LB(0x516B, w) | LB(0x4E5D, w) | LB(0x5341, w) | LB(0x767E, w) |      \
+     LB(0x5343, w))
+#define LEADS8(w) LEADS(w), LEADS(w + 1), LEADS(w + 2), LEADS(w + 3), LEADS(w + 4), LEADS(w + 5), LEADS(w + 6), LEADS(w + 7)
+    static const uint64_t kanji_leads[64] = {LEADS8(0),  LEADS8(8),  LEADS8(16), LEADS8(24),
+                                             LEADS8(32), LEADS8(40), LEADS8(48), LEADS8(56)};
+#undef LEADS8
+#undef LEADS
+#undef LB
+    if (ch != 0xE3 && !((kanji_leads[(cp & 0xFFFu) >> 6] >> (cp & 63u)) & 1u))
+        return 0;
+    return lead_cjk(s, n, i, cp);
 }
 
 static void scan_dates_counts(nctx *c)

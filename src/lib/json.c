@@ -20,7 +20,7 @@ void jkb_jw_flush(w *o)
     o->n = 0;
 }
 
-void jkb_jw_put(w *o, const char *p, size_t n)
+void jkb_jw_put_slow(w *o, const char *p, size_t n)
 {
     while (n) {
         if (o->n == sizeof o->buf)

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "jikenbo/jikenbo.h"
 
 typedef struct jkb_jw {
@@ -22,7 +23,17 @@ typedef struct jkb_jw {
 } jkb_jw;
 
 void jkb_jw_flush(jkb_jw *o);
-void jkb_jw_put(jkb_jw *o, const char *p, size_t n);
+void jkb_jw_put_slow(jkb_jw *o, const char *p, size_t n);
+/* Inline: a record is written in thousands of small pieces. */
+static inline void jkb_jw_put(jkb_jw *o, const char *p, size_t n)
+{
+    if (n <= sizeof o->buf - o->n) {
+        memcpy(o->buf + o->n, p, n);
+        o->n += n;
+        return;
+    }
+    jkb_jw_put_slow(o, p, n);
+}
 void jkb_jw_puts(jkb_jw *o, const char *s);
 void jkb_jw_str(jkb_jw *o, const char *s, size_t n); /* a JSON string */
 void jkb_jw_num(jkb_jw *o, long long v);

@@ -14,6 +14,11 @@
 #include "norm.h"
 
 #define KEY_LONG 6
+
+typedef struct jkb_lexcand {
+    uint64_t head, mask;
+    uint32_t term, pad;
+} jkb_lexcand;
 #define NBUCKET 8192
 #define ACTOR_SLOTS 16384
 #define LONG_BITS (1u << 18)
@@ -32,6 +37,10 @@ struct jkb_lexicon {
     uint32_t *bucket_start; /* NBUCKET + 1 offsets into order */
     uint32_t *short_start;  /* 65536 + 1 offsets into short_order (terms shorter than KEY_LONG) */
     uint32_t *order, *short_order;
+    /* the same lists with each term's first 8 bytes (folded as the text
+     * is) and their mask: a candidate is turned down in a register, without
+     * reading its term or its text */
+    jkb_lexcand *order_c, *short_order_c;
 };
 
 static const char *const lex_fields[] = {"category", "data_class", "vector", "authority",
@@ -67,6 +76,8 @@ void jkb_lexicon_free(jkb_lexicon *lx)
     free(lx->short_start);
     free(lx->order);
     free(lx->short_order);
+    free(lx->order_c);
+    free(lx->short_order_c);
     free(lx);
 }
 
@@ -355,7 +366,10 @@ jkb_status jkb_lexicon_compile(jkb_lexicon *lx, jkb_err *err)
     lx->short_start = calloc(65536 + 1, sizeof(uint32_t));
     lx->order = malloc((n + 1) * sizeof(uint32_t));
     lx->short_order = malloc((n + 1) * sizeof(uint32_t));
-    if (!lx->bucket_start || !lx->short_start || !lx->order || !lx->short_order)
+    lx->order_c = malloc((n + 1) * sizeof(jkb_lexcand));
+    lx->short_order_c = malloc((n + 1) * sizeof(jkb_lexcand));
+    if (!lx->bucket_start || !lx->short_start || !lx->order || !lx->short_order || !lx->order_c ||
+        !lx->short_order_c)
         return JKB_ENOMEM;
     memset(lx->prefilter, 0, sizeof lx->prefilter);
     memset(lx->longfilter, 0, sizeof lx->longfilter);
@@ -402,6 +416,19 @@ jkb_status jkb_lexicon_compile(jkb_lexicon *lx, jkb_err *err)
     }
     free(fill);
     free(sfill);
+    size_t nl = lx->bucket_start[NBUCKET], ns = lx->short_start[65536];
+    for (size_t j = 0; j < nl + ns; j++) {
+        uint32_t ti = j < nl ? lx->order[j] : lx->short_order[j - nl];
+        const jkb_term *t = &JKB_VEC_AT(&lx->terms, jkb_term, ti);
+        jkb_lexcand *k = j < nl ? &lx->order_c[j] : &lx->short_order_c[j - nl];
+        uint32_t hl = t->len < 8 ? t->len : 8;
+        uint64_t head = 0;
+        memcpy(&head, t->text, hl); /* lower-cased already */
+        k->head = head;
+        k->mask = hl == 8 ? ~(uint64_t)0 : (((uint64_t)1 << (8 * hl)) - 1);
+        k->term = ti;
+        k->pad = 0;
+    }
     lx->compiled = 1;
     return JKB_OK;
 }
@@ -453,13 +480,24 @@ jkb_status jkb_lexicon_scan(const jkb_lexicon *lx, const char *text, size_t len,
     for (size_t i = 0; i < len;) {
         unsigned char c = s[i];
         size_t step = c < 0x80 ? 1 : jkb_u8len(c);
+        /* where 8 bytes can be read: the text's next 8 bytes, folded as
+         * the terms are, turn down candidates by their heads */
+        int wide = len - i >= 8;
+        uint64_t w8 = 0;
+        if (wide) {
+            memcpy(&w8, s + i, 8);
+            w8 = fold8(w8);
+        }
         if (len - i >= KEY_LONG) {
-            uint64_t w6 = len - i >= 8 ? first6_at8(s + i) : first6(s + i);
+            uint64_t w6 = wide ? w8 & 0x0000FFFFFFFFFFFFull : first6(s + i);
             uint32_t k4 = longkey_of(w6);
             if (lx->longfilter[k4 >> 3] & (1u << (k4 & 7))) {
                 uint32_t h = bucket_of(w6);
                 for (uint32_t j = lx->bucket_start[h]; j < lx->bucket_start[h + 1]; j++) {
-                    uint32_t ti = lx->order[j];
+                    const jkb_lexcand *k = &lx->order_c[j];
+                    if (wide && (w8 & k->mask) != k->head)
+                        continue;
+                    uint32_t ti = k->term;
                     if (match_at(&terms[ti], s, len, i) && emit(hits, i, &terms[ti], ti))
                         return JKB_ENOMEM;
                 }
@@ -469,7 +507,10 @@ jkb_status jkb_lexicon_scan(const jkb_lexicon *lx, const char *text, size_t len,
             uint32_t k = key2(s + i);
             if (lx->prefilter[k >> 3] & (1u << (k & 7))) {
                 for (uint32_t j = lx->short_start[k]; j < lx->short_start[k + 1]; j++) {
-                    uint32_t ti = lx->short_order[j];
+                    const jkb_lexcand *q = &lx->short_order_c[j];
+                    if (wide && (w8 & q->mask) != q->head)
+                        continue;
+                    uint32_t ti = q->term;
                     if (match_at(&terms[ti], s, len, i) && emit(hits, i, &terms[ti], ti))
                         return JKB_ENOMEM;
                 }

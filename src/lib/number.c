@@ -76,7 +76,11 @@ static const char *const QUALIFIER_FOLLOWERS[] = {"前後", NULL};
 static size_t match_word(const char *s, size_t len, size_t i, const word *tab, size_t n, int *tag)
 {
     for (size_t k = 0; k < n; k++) {
-        if (i >= len || s[i] != tab[k].w[0]) /* cheap reject before strlen */
+        /* cheap reject before strlen: a Japanese word's first byte (E3..E9)
+         * is shared by thousands of characters, its first three are not */
+        const char *w = tab[k].w;
+        if (i >= len || s[i] != w[0] || (w[1] && (i + 1 >= len || s[i + 1] != w[1])) ||
+            (w[1] && w[2] && (i + 2 >= len || s[i + 2] != w[2])))
             continue;
         size_t wl = strlen(tab[k].w);
         if (!at(s, len, i, tab[k].w, wl))

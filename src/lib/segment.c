@@ -132,9 +132,8 @@ jkb_status jkb_segment(const char *doc, size_t len, jkb_vec *out)
     size_t prev_a = 0, prev_b = 0;
     int prev_blank = 1;
     for (size_t a = 0; a < len;) {
-        size_t b = a;
-        while (b < len && doc[b] != '\n')
-            b++;
+        const char *nl = memchr(doc + a, '\n', len - a);
+        size_t b = nl ? (size_t)(nl - doc) : len;
         int start = 0;
         if (is_case_header(doc, a, b))
             start = 1;
