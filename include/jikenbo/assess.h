@@ -179,6 +179,12 @@ const char *jkb_assessment_regime_jp(const jkb_assessment *a);
 /* The latest valid_from among the rows in force (the rule set), y == 0 if none. */
 jkb_date jkb_assessment_rule_set(const jkb_assessment *a);
 
+/* The obligations that apply or may apply, "id:applies:status" joined by
+ * ';' ("appi.sokuhou:yes:met;appi.notice:may_apply:no_deadline"): one CSV
+ * cell. Writes at most cap bytes with the NUL, whole items only; returns
+ * the length written. */
+size_t jkb_assessment_brief(const jkb_assessment *a, char *buf, size_t cap);
+
 /* The assessment as a JSON object (no trailing newline); flags as for
  * records (JKB_JSON_PRETTY). */
 jkb_status jkb_assessment_write_json(const jkb_assessment *a, int flags, jkb_write_fn fn, void *ud);

@@ -90,6 +90,13 @@ jkb_status jkb_export_finish(jkb_exporter *x, jkb_write_fn fn, void *ud, jkb_err
 size_t jkb_export_count(const jkb_exporter *x);
 void jkb_export_free(jkb_exporter *x);
 
+/* The assessment of stored notice id: its text extracted by eng and
+ * assessed by rules (jkb_assess_text), as show, the API and the exports
+ * give it. *out NULL (and JKB_OK) when the notice has no text or yields no
+ * record; JKB_ENOTFOUND when there is no such notice. */
+jkb_status jkb_export_assess_stored(jkb_store *s, int64_t id, jkb_engine *eng, const jkb_rules *rules,
+                                    jkb_assessment **out, jkb_err *err);
+
 /* Export the notices of s that match q (every notice for an empty query) in
  * fmt through fn. A first notice and its follow-ups are one incident, keyed
  * by the content hash of the incident's first notice, so the same casebook

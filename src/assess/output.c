@@ -210,6 +210,27 @@ static void section(w *o, const jkb_assessment *a, int *first, const char *name,
     jkb_jw_put(o, "]", 1);
 }
 
+size_t jkb_assessment_brief(const jkb_assessment *a, char *buf, size_t cap)
+{
+    size_t n = 0;
+    if (!buf || !cap)
+        return 0;
+    buf[0] = '\0';
+    for (size_t i = 0; a && i < a->verdicts.n; i++) {
+        const jkb_verdict *v = &JKB_VEC_AT(&a->verdicts, jkb_verdict, i);
+        if (v->kind != JKB_VK_DUTY || v->state == JKB_NO)
+            continue;
+        char item[160];
+        int k = snprintf(item, sizeof item, "%s%s:%s:%s", n ? ";" : "", v->id, applies_key(v->state),
+                         jkb_deadline_status_key(v->status));
+        if (k < 0 || (size_t)k >= sizeof item || n + (size_t)k + 1 > cap)
+            break;
+        memcpy(buf + n, item, (size_t)k + 1);
+        n += (size_t)k;
+    }
+    return n;
+}
+
 jkb_status jkb_assessment_write_json(const jkb_assessment *a, int flags, jkb_write_fn fn, void *ud)
 {
     if (!a || !fn)

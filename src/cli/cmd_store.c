@@ -279,9 +279,30 @@ typedef struct rows_out {
     size_t n;
     int color;
     FILE *f;
+    /* export: each row's reporting obligations ("assessment" in JSON, an
+     * "obligations" column in CSV); NULL for search */
+    jkb_store *s;
+    jkb_engine *eng;
+    const jkb_rules *rules;
 } rows_out;
 
-static void row_envelope(FILE *f, const jkb_notice_row *r)
+static int write_file(const char *p, size_t n, void *ud) { return fwrite(p, 1, n, (FILE *)ud) == n ? 0 : 1; }
+
+/* The stored notice's assessment (NULL: none); a casebook error stops the rows. */
+static int row_assessment(const rows_out *o, const jkb_notice_row *r, jkb_assessment **a)
+{
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    *a = NULL;
+    jkb_status st = jkb_export_assess_stored(o->s, r->id, o->eng, o->rules, a, &err);
+    if (st != JKB_OK && st != JKB_ENOTFOUND) {
+        cli_error("notice %lld: %s", (long long)r->id, err.msg[0] ? err.msg : jkb_status_str(st));
+        return 1;
+    }
+    return 0;
+}
+
+static void row_envelope(FILE *f, const jkb_notice_row *r, const jkb_assessment *a, int with_a)
 {
     char pub[11];
     date_str(pub, r->published);
@@ -297,6 +318,11 @@ static void row_envelope(FILE *f, const jkb_notice_row *r)
     json_str(f, r->engine_version);
     fputs(",\"record\":", f);
     fputs(r->record_json ? r->record_json : "null", f);
+    if (with_a) {
+        fputs(",\"assessment\":", f);
+        if (!a || jkb_assessment_write_json(a, 0, write_file, f) != JKB_OK)
+            fputs("null", f);
+    }
     fputc('}', f);
 }
 
@@ -305,8 +331,10 @@ static void rows_begin(rows_out *o)
     if (o->fmt == FMT_JSON)
         fputs("[", o->f);
     else if (o->fmt == FMT_CSV)
-        fputs("id,incident_id,case_id,published,org,org_kind,title,categories,data_classes,authorities,affected,"
-              "source,index\r\n",
+        fputs(o->eng ? "id,incident_id,case_id,published,org,org_kind,title,categories,data_classes,authorities,"
+                       "affected,source,index,obligations\r\n"
+                     : "id,incident_id,case_id,published,org,org_kind,title,categories,data_classes,authorities,"
+                       "affected,source,index\r\n",
               o->f);
     else if (o->fmt == FMT_TABLE) {
         if (o->color)
@@ -333,13 +361,16 @@ static int row_out(const jkb_notice_row *r, void *ud)
     rows_out *o = ud;
     FILE *f = o->f;
     char buf[512];
+    jkb_assessment *a = NULL;
+    if (o->eng && o->fmt != FMT_TABLE && row_assessment(o, r, &a))
+        return 1;
     switch (o->fmt) {
     case FMT_JSON:
         fputs(o->n ? ",\n" : "\n", f);
-        row_envelope(f, r);
+        row_envelope(f, r, a, o->eng != NULL);
         break;
     case FMT_NDJSON:
-        row_envelope(f, r);
+        row_envelope(f, r, a, o->eng != NULL);
         fputc('\n', f);
         break;
     case FMT_CSV: {
@@ -363,7 +394,14 @@ static int row_out(const jkb_notice_row *r, void *ud)
             fprintf(f, "%lld", (long long)r->affected);
         fputc(',', f);
         csv_str(f, r->source);
-        fprintf(f, ",%zu\r\n", r->index);
+        fprintf(f, ",%zu", r->index);
+        if (o->eng) {
+            char brief[2048];
+            jkb_assessment_brief(a, brief, sizeof brief);
+            fputc(',', f);
+            csv_str(f, brief);
+        }
+        fputs("\r\n", f);
         break;
     }
     case FMT_TABLE: {
@@ -393,6 +431,7 @@ static int row_out(const jkb_notice_row *r, void *ud)
         break;
     }
     }
+    jkb_assessment_free(a);
     o->n++;
     return ferror(f) ? 1 : 0;
 }
@@ -1404,7 +1443,7 @@ int cmd_search(int argc, char **argv)
         jkb_store_close(s);
         return rc;
     }
-    rows_out o = {fmt, 0, fmt == FMT_TABLE && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), stdout};
+    rows_out o = {fmt, 0, fmt == FMT_TABLE && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"), stdout, NULL, NULL, NULL};
     jkb_err err;
     memset(&err, 0, sizeof err);
     rows_begin(&o);
@@ -1796,7 +1835,7 @@ static int show_json_text(const jkb_notice_row *r, void *ud)
     (void)ud;
     /* {"notice": envelope, "text": "..."} */
     fputs("{\"notice\":", stdout);
-    row_envelope(stdout, r);
+    row_envelope(stdout, r, NULL, 0);
     fputs(",\"assessment\":", stdout);
     fflush(stdout);
     if (!r->text || cli_assess_notice(r->text, r->text_len, r->source, 1) != 0)
@@ -2081,7 +2120,9 @@ void help_export(FILE *f)
     fprintf(f, "usage: jikenbo export --format FMT [options] [QUERY]\n"
                "\n"
                "Write every stored notice that matches (all of them without filters). ndjson, json\n"
-               "and csv: newest first, its id, incident, case_id, source and record. stix: one STIX\n"
+               "and csv: newest first, its id, incident, case_id, source and record, and its\n"
+               "reporting obligations (as 'jikenbo assess ID'): the \"assessment\" object in JSON,\n"
+               "an \"obligations\" column in CSV (id:applies:status;...). stix: one STIX\n"
                "2.1 bundle (identity, incident with the Incident Core and Impact extensions, threat\n"
                "actors, vulnerabilities, relationships, reports) with a note per notice holding its\n"
                "reporting obligations (as 'jikenbo assess ID'). misp: MISP events, one per incident,\n"
@@ -2176,11 +2217,19 @@ int cmd_export(int argc, char **argv)
         if (skipped)
             fprintf(stderr, "jikenbo: %zu stored records could not be read and were left out\n", skipped);
     } else {
-        rows_out o = {fmt, 0, 0, stdout};
-        rows_begin(&o);
-        st = jkb_store_search(s, &q, row_out, &o, NULL, &err);
-        if (st == JKB_OK || st == JKB_ESTOP)
-            rows_end(&o);
+        /* each row with its reporting obligations, as show gives them */
+        jkb_engine *eng = NULL;
+        jkb_rules *rules = NULL;
+        if ((st = jkb_engine_new(&eng, &err)) == JKB_OK && (st = jkb_engine_compile(eng, &err)) == JKB_OK &&
+            (st = jkb_rules_new(&rules, &err)) == JKB_OK) {
+            rows_out o = {fmt, 0, 0, stdout, s, eng, rules};
+            rows_begin(&o);
+            st = jkb_store_search(s, &q, row_out, &o, NULL, &err);
+            if (st == JKB_OK || st == JKB_ESTOP)
+                rows_end(&o);
+        }
+        jkb_rules_free(rules);
+        jkb_engine_free(eng);
     }
     if (st == JKB_EINVAL) {
         cli_error("%s", err.msg);

@@ -110,18 +110,51 @@ typedef struct xport {
     int failed;
 } xport;
 
-/* jkb_store_get's row: the stored text, assessed by this version's engine
- * and rules. A text that cannot be assessed leaves the notice without one. */
-static int assess_row(const jkb_notice_row *r, void *ud)
+typedef struct stored_ctx {
+    jkb_engine *eng;
+    const jkb_rules *rules;
+    jkb_assessment *a;
+} stored_ctx;
+
+static int stored_row(const jkb_notice_row *r, void *ud)
 {
-    xport *e = ud;
+    stored_ctx *c = ud;
+    /* a text that cannot be assessed leaves the notice without one */
+    if (r->text && r->text_len)
+        jkb_assess_text(c->eng, c->rules, r->text, r->text_len, NULL, &c->a, NULL);
+    return 0;
+}
+
+jkb_status jkb_export_assess_stored(jkb_store *s, int64_t id, jkb_engine *eng, const jkb_rules *rules,
+                                    jkb_assessment **out, jkb_err *err)
+{
+    if (!out)
+        return JKB_EINVAL;
+    *out = NULL;
+    if (!s || !eng || !rules) {
+        jkb_xerr(err, JKB_EINVAL, "jkb_export_assess_stored: no casebook, engine or rules");
+        return JKB_EINVAL;
+    }
+    stored_ctx c = {eng, rules, NULL};
+    jkb_status st = jkb_store_get(s, id, stored_row, &c, err);
+    if (st != JKB_OK) {
+        jkb_assessment_free(c.a);
+        return st;
+    }
+    *out = c.a;
+    return JKB_OK;
+}
+
+/* The notice's assessment as JSON into e->a. */
+static jkb_status assess_notice(xport *e, int64_t id)
+{
     jkb_assessment *as = NULL;
     e->a.len = 0;
-    if (r->text && r->text_len &&
-        jkb_assess_text(e->opts->engine, e->opts->rules, r->text, r->text_len, NULL, &as, NULL) == JKB_OK)
+    jkb_status st = jkb_export_assess_stored(e->s, id, e->opts->engine, e->opts->rules, &as, &e->err);
+    if (st == JKB_OK && as)
         e->assessed = jkb_assessment_write_json(as, 0, abuf_write, &e->a) == JKB_OK;
     jkb_assessment_free(as);
-    return 0;
+    return st;
 }
 
 static int xport_row(const jkb_notice_row *r, void *ud)
@@ -134,7 +167,7 @@ static int xport_row(const jkb_notice_row *r, void *ud)
     e->assessed = 0;
     if (e->opts && e->opts->engine && e->opts->rules) {
         /* search rows carry no text: the notice is read again by its id */
-        jkb_status gs = jkb_store_get(e->s, r->id, assess_row, e, &e->err);
+        jkb_status gs = assess_notice(e, r->id);
         if (gs != JKB_OK && gs != JKB_ENOTFOUND) {
             e->failed = 1;
             return 1;

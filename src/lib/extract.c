@@ -2685,7 +2685,8 @@ static jkb_status extract_one(nctx *c, size_t a, size_t b)
         return rc;
     if (jkb_vec_reserve(&c->flags, c->hits.n) != JKB_OK)
         return JKB_ENOMEM;
-    memset(c->flags.p, 0, c->hits.n);
+    if (c->hits.n) /* no vector yet when nothing matched */
+        memset(c->flags.p, 0, c->hits.n);
     c->flags.n = c->hits.n;
     if (build_hit_blocks(c) != JKB_OK)
         return JKB_ENOMEM;

@@ -407,6 +407,10 @@ static void csv_keys(jkb_wbuf *b, uint32_t mask, const char *(*keys)(int))
 typedef struct rows_ctx {
     jkb_wbuf *b;
     int ndjson;
+    /* each row's reporting obligations, as `jikenbo export` gives them */
+    jkb_store *s;
+    jkb_engine *eng;
+    const jkb_rules *rules;
 } rows_ctx;
 
 static int export_row(const jkb_notice_row *r, void *ud)
@@ -415,6 +419,12 @@ static int export_row(const jkb_notice_row *r, void *ud)
     jkb_wbuf *b = x->b;
     char pub[11];
     jkb_date_str(pub, r->published);
+    jkb_assessment *a = NULL;
+    if (x->eng && x->rules) {
+        jkb_status st = jkb_export_assess_stored(x->s, r->id, x->eng, x->rules, &a, NULL);
+        if (st != JKB_OK && st != JKB_ENOTFOUND)
+            return 1;
+    }
     if (x->ndjson) {
         jkb_wbuf_printf(b, "{\"id\":%lld,\"incident_id\":%lld,\"case_id\":", (long long)r->id,
                         (long long)r->incident_id);
@@ -429,6 +439,14 @@ static int export_row(const jkb_notice_row *r, void *ud)
         jkb_wbuf_json_cstr(b, r->engine_version);
         jkb_wbuf_puts(b, ",\"record\":");
         put_record(b, r->record_json);
+        if (x->eng && x->rules) {
+            jkb_wbuf_puts(b, ",\"assessment\":");
+            size_t mark = b->len;
+            if (!a || jkb_assessment_write_json(a, 0, jkb_wbuf_write, b) != JKB_OK) {
+                b->len = mark;
+                jkb_wbuf_puts(b, "null");
+            }
+        }
         jkb_wbuf_puts(b, "}\n");
     } else {
         jkb_wbuf_printf(b, "%lld,%lld,", (long long)r->id, (long long)r->incident_id);
@@ -448,8 +466,16 @@ static int export_row(const jkb_notice_row *r, void *ud)
             jkb_wbuf_printf(b, "%lld", (long long)r->affected);
         jkb_wbuf_add(b, ",", 1);
         csv_field(b, r->source);
-        jkb_wbuf_printf(b, ",%zu\r\n", r->index);
+        jkb_wbuf_printf(b, ",%zu", r->index);
+        if (x->eng && x->rules) {
+            char brief[2048];
+            jkb_assessment_brief(a, brief, sizeof brief);
+            jkb_wbuf_add(b, ",", 1);
+            csv_field(b, brief);
+        }
+        jkb_wbuf_puts(b, "\r\n");
     }
+    jkb_assessment_free(a);
     return b->failed;
 }
 
@@ -479,12 +505,15 @@ void h_export(const jkb_req *rq, const char *arg, jkb_reply *out)
     out->body.max = JKB_SRV_MAX_REPLY;
     if (xfmt < 0) {
         int nd = fmt[0] == 'n';
-        rows_ctx x = {&out->body, nd};
+        rows_ctx x = {&out->body, nd, s, rq->srv->eng, rq->srv->rules};
         out->type = nd ? "application/x-ndjson; charset=utf-8" : "text/csv; charset=utf-8";
         out->disposition = nd ? "attachment; filename=\"jikenbo.ndjson\"" : "attachment; filename=\"jikenbo.csv\"";
         if (!nd)
-            jkb_wbuf_puts(&out->body, "id,incident_id,case_id,published,org,org_kind,title,categories,data_classes,"
-                                      "authorities,affected,source,index\r\n");
+            jkb_wbuf_puts(&out->body, x.eng && x.rules
+                                          ? "id,incident_id,case_id,published,org,org_kind,title,categories,"
+                                            "data_classes,authorities,affected,source,index,obligations\r\n"
+                                          : "id,incident_id,case_id,published,org,org_kind,title,categories,"
+                                            "data_classes,authorities,affected,source,index\r\n");
         st = jkb_store_search(s, &p.q, export_row, &x, NULL, &err);
         jkb_server_release(rq->srv, s);
         if (st != JKB_OK && !(st == JKB_ESTOP && out->body.failed)) {

@@ -315,8 +315,12 @@ def run(base, token):
     check("export ndjson: one line per notice", r.status == 200 and len(lines) == total
           and all(json.loads(l)["record"] for l in lines), "%d %d" % (len(lines), total))
     check("export ndjson is a download", "attachment" in (r.header("content-disposition") or ""))
+    rows = [json.loads(l) for l in lines]
+    check("export ndjson: each row with its assessment", all("assessment" in x for x in rows)
+          and any(x["assessment"] and x["assessment"].get("obligations") for x in rows), lines[0][:300])
     r = curl(base, "GET", "/api/export?format=csv&category=misdelivery")
     lines = r.body.decode().splitlines()
+    check("export csv: an obligations column", lines and lines[0].endswith(",index,obligations"), lines[:1])
     check("export csv with a filter", r.status == 200 and lines[0].startswith("id,incident_id,case_id")
           and len(lines) >= 2 and (r.header("content-type") or "").startswith("text/csv"), r.body[:200])
     r = curl(base, "GET", "/api/export?format=stix")

@@ -172,6 +172,22 @@ for f in ndjson json csv; do
 done
 expect 0 "$BIN" export --db "$DB" --format ndjson --category ransomware
 has 'ransomware' out
+# each exported row carries its reporting obligations, the same as assess ID
+python3 - "$T/out" "$BIN" "$DB" <<'EOF' || fail "export ndjson: the assessment of each row"
+import json, subprocess, sys
+rows = [json.loads(l) for l in open(sys.argv[1], encoding='utf-8') if l.strip()]
+assert rows and all('assessment' in r for r in rows), 'a row without "assessment"'
+r = rows[0]
+a = json.loads(subprocess.run([sys.argv[2], 'assess', '--db', sys.argv[3], '--format', 'json', str(r['id'])],
+                              capture_output=True, check=True).stdout)
+a = (a[0] if isinstance(a, list) else a)['assessment']
+got = [(o['id'], o['applies'], o['status']) for o in r['assessment']['obligations']]
+want = [(o['id'], o['applies'], o['status']) for o in a['obligations']]
+assert got == want and got, (got, want)
+EOF
+expect 0 "$BIN" export --db "$DB" --format csv --category ransomware
+head -1 "$T/out" | grep -q ',index,obligations' || fail "export csv: no obligations column"
+grep -q 'appi\.[a-z0-9]*:\(yes\|may_apply\):' "$T/out" || fail "export csv: no obligation in the rows: $(head -c 400 "$T/out")"
 # stix and misp come from the export library (tests/export has their own checks)
 expect 0 "$BIN" export --db "$DB" --format stix
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["type"] == "bundle"' "$T/out" || fail "stix bundle"
