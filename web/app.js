@@ -439,6 +439,73 @@
     return ul;
   }
 
+  /* The reporting obligations of the notice (the API's "assessment", as
+   * `jikenbo assess` gives them): those that apply or may apply, with their
+   * deadline, the date they were met and the status, and the words of the
+   * notice each was read from. */
+  function obligationsNode(a) {
+    var box = h("section", "obligations");
+    box.setAttribute("aria-label", "reporting obligations");
+    var head = h("h3");
+    head.appendChild(ui("obligations"));
+    box.appendChild(head);
+    if (!a) {
+      box.appendChild(h("p", "figures", "—"));
+      return box;
+    }
+    var meta = h("p", "figures");
+    meta.appendChild(ui("regime"));
+    meta.appendChild(document.createTextNode(": "));
+    meta.appendChild(labelNode("regime", a.regime_jp || "unknown"));
+    if (a.rule_set) {
+      meta.appendChild(document.createTextNode(" · "));
+      meta.appendChild(ui("rules"));
+      meta.appendChild(document.createTextNode(" " + a.rule_set));
+    }
+    box.appendChild(meta);
+    var rows = (a.obligations || []).filter(function (o) { return o.applies !== "no"; });
+    if (!rows.length) {
+      var p = h("p", "none");
+      p.appendChild(ui("none_applies"));
+      box.appendChild(p);
+      return box;
+    }
+    var ul = h("ul", "duties");
+    rows.forEach(function (o) {
+      var li = h("li", "duty " + (o.applies === "yes" ? "applies" : "may"));
+      li.setAttribute("data-obligation", o.id);
+      li.setAttribute("data-status", o.status);
+      var top = h("div", "duty-head");
+      top.appendChild(h("code", null, o.id));
+      top.appendChild(document.createTextNode(" " + o.obligation + " → " + o.recipient + " "));
+      var st = h("span", "status st-" + o.status);
+      st.appendChild(labelNode("deadline_status", o.status));
+      top.appendChild(st);
+      var ap = h("span", "applies");
+      ap.appendChild(labelNode("applies", o.applies));
+      top.appendChild(ap);
+      li.appendChild(top);
+      var when = [];
+      if (o.deadline && o.deadline !== "none") when.push(o.deadline + (o.clock ? " from " + o.clock + (o.start ? " " + o.start : "") : ""));
+      if (o.due) when.push("due " + o.due);
+      if (o.due_from) when.push("due " + o.due_from + "〜" + o.due_to);
+      if (o.done) when.push("done " + o.done + (o.done_bound ? " (at the latest)" : ""));
+      if (o.late_by) when.push("late by " + o.late_by + " " + (o.late_unit || "days").replace(/_/g, " "));
+      if (when.length) li.appendChild(h("div", "figures", when.join(" · ")));
+      if (o.cite) li.appendChild(h("div", "cite", o.cite + (o.note ? " — " + o.note : "")));
+      var words = (o.because || []).filter(function (b) { return b.text; }).map(function (b) { return b.text; });
+      if (words.length) {
+        var w = h("div", "because");
+        w.appendChild(ui("because"));
+        w.appendChild(document.createTextNode(": " + words.filter(function (x, i) { return words.indexOf(x) === i; }).join(" · ")));
+        li.appendChild(w);
+      }
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    return box;
+  }
+
   function renderCard(card, res, marks) {
     var n = res.notice, r = n.record || {};
     card.textContent = "";
@@ -500,6 +567,8 @@
       more.appendChild(t);
       more.appendChild(v);
     });
+    card.appendChild(h("hr"));
+    card.appendChild(obligationsNode(n.assessment));
     card.appendChild(h("hr"));
     card.appendChild(more);
   }

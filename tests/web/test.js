@@ -157,6 +157,19 @@ async function run(ctx) {
     check("the lit span holds the evidence's words", texts.some((t) => t.indexOf(word) >= 0 || word.indexOf(t) >= 0),
           word + " / " + texts.join());
   }
+  /* the reporting obligations, as the API's assessment gives them */
+  {
+    const id = await page.evaluate(() => location.hash.split("/").pop());
+    const rec = await api("/api/incidents/" + id);
+    const want = ((rec.notice.assessment || {}).obligations || []).filter((o) => o.applies !== "no");
+    const shown = await page.$$eval(".card .obligations li.duty", (ls) => ls.map((l) =>
+      l.getAttribute("data-obligation") + ":" + l.getAttribute("data-status")));
+    check("the card lists the obligations that apply or may apply, with their status",
+          rec.notice.assessment && want.length > 0 && shown.join() === want.map((o) => o.id + ":" + o.status).join(),
+          shown.join() + " / " + want.map((o) => o.id + ":" + o.status).join());
+    const head = await page.$eval(".card .obligations h3", (e) => e.textContent).catch(() => "");
+    check("the obligations have a Japanese heading with English beside it", /報告義務/.test(head) && /Reporting obligations/.test(head), head);
+  }
   await shot(page, "incident.png");
 
   /* ---- a notice full of markup stays text */
