@@ -1863,6 +1863,17 @@ static jkb_strv *push_str(nctx *c, jkb_vec *v, jkb_vec *src, const char *s, size
     return x;
 }
 
+/* How well an actor's canonical name fits the words it was found in: the
+ * name as written (ASCII case aside) first, then the longer name. */
+static size_t actor_fit(const nctx *c, const jkb_hit *h, const char *canon)
+{
+    size_t cl = strlen(canon), n = h->end - h->start;
+    int same = cl == n;
+    for (size_t k = 0; same && k < n; k++)
+        same = jkb_lower((unsigned char)c->s[h->start + k]) == jkb_lower((unsigned char)canon[k]);
+    return (same ? (size_t)1 << 20 : 0) + cl;
+}
+
 static void do_actors(nctx *c)
 {
     for (size_t i = 0; i < c->hits.n; i++) {
@@ -1875,6 +1886,22 @@ static void do_actors(nctx *c)
         for (size_t j = i + 1; j < c->hits.n && HIT(c, j)->start < h->end; j++)
             if (term_of(c, j)->field == JKB_LF_ACTOR && HIT(c, j)->end > h->end)
                 shadowed = 1;
+        /* one span names one actor: where two lexicons map the same words
+         * to two canonical names (a galaxy's slug, a curated name), the
+         * name that fits the words best stands for them */
+        const char *mine = jkb_lexicon_actor(c->lx, t->value);
+        for (size_t j = hit_lower(c, h->start); !shadowed && mine && j < c->hits.n && HIT(c, j)->start == h->start; j++) {
+            const jkb_hit *g = HIT(c, j);
+            const jkb_term *u = term_of(c, j);
+            if (j == i || u->field != JKB_LF_ACTOR || g->end != h->end || (HFLAGS(c, j) & (HF_DEAD | HF_NEG)))
+                continue;
+            const char *other = jkb_lexicon_actor(c->lx, u->value);
+            if (!other || strcmp(other, mine) == 0)
+                continue;
+            size_t fo = actor_fit(c, g, other), fm = actor_fit(c, h, mine);
+            if (fo > fm || (fo == fm && j < i))
+                shadowed = 1;
+        }
         if (shadowed)
             continue;
         /* names count beside the words of an attack or a gang */

@@ -206,6 +206,19 @@ static void test_version_actor(void **state)
     assert_string_equal(g.org, "株式会社テスト");
 }
 
+/* The galaxy's table maps "Hunters International" to its slug "hunters",
+ * the curated one to "Hunters International": one span, one actor, the name
+ * as the notice writes it. */
+static void test_actor_one_name_per_span(void **state)
+{
+    (void)state;
+    got g = run("2024年7月20日\nテスト商事株式会社\n\n不正アクセスに関するお知らせ\n\n"
+                "7月12日、攻撃グループ「Hunters International」が、リークサイトに当社から窃取したとするデータを"
+                "掲載していることを確認いたしました。\n");
+    assert_int_equal(g.n_actors, 1);
+    assert_string_equal(g.actors[0], "Hunters International");
+}
+
 static void test_nothing(void **state)
 {
     (void)state;
@@ -246,7 +259,8 @@ int main(void)
         cmocka_unit_test(test_leak_possible),  cmocka_unit_test(test_not_affected_list),
         cmocka_unit_test(test_total),          cmocka_unit_test(test_approx_upper),
         cmocka_unit_test(test_people_over_records), cmocka_unit_test(test_ransomware_actor),
-        cmocka_unit_test(test_version_actor),  cmocka_unit_test(test_nothing),
+        cmocka_unit_test(test_version_actor),  cmocka_unit_test(test_actor_one_name_per_span),
+        cmocka_unit_test(test_nothing),
         cmocka_unit_test(test_user_lexicon),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
