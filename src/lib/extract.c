@@ -2182,7 +2182,18 @@ static void do_vectors(nctx *c)
                 }
                 /* (以下、委託先): a name being defined, not a route */
                 int defined = h->start >= 9 && JKB_AT(c->s, c->n, h->start - 9, "以下、");
-                ok = !defined && cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0 && !JKB_AT(c->s, c->n, e, "より") &&
+                /* what happened may be told in the next sentence, when it
+                 * goes on from this one (…事業者が行いました。その際、…誤りにより) */
+                int occurred = cue_in(c, JKB_CUE_EV_OCCURRED, s.a, s.b, 0) >= 0;
+                if (!occurred && JKB_AT(c->s, c->n, e, "が")) {
+                    range nx = sent_of(c, s.b + 1);
+                    uint32_t a = nx.a;
+                    while (a < nx.b && is_space(c->s[a]))
+                        a++;
+                    if (nx.a > s.a && (JKB_AT(c->s, c->n, a, "その際") || JKB_AT(c->s, c->n, a, "その結果")))
+                        occurred = cue_in(c, JKB_CUE_EV_OCCURRED, nx.a, nx.b, 0) >= 0;
+                }
+                ok = !defined && occurred && !JKB_AT(c->s, c->n, e, "より") &&
                      !JKB_AT(c->s, c->n, e, "から") && !JKB_AT(c->s, c->n, e, "に") && !JKB_AT(c->s, c->n, e, "へ") &&
                      !JKB_AT(c->s, c->n, e, "を装");
             }
