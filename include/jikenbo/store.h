@@ -124,7 +124,8 @@ typedef int (*jkb_row_fn)(const jkb_notice_row *row, void *ud); /* non-zero: sto
 /* Notices that match q, newest published first (undated last; among one
  * day's notices the later stored first). The text is split at spaces; each
  * word must occur (literally: quotes and operators are text) in the title
- * or the text, ASCII letters case-folded. *total (may be NULL) receives the
+ * or the text, ASCII letters case-folded, in either width: USB finds ＵＳＢ
+ * and ＩＤ finds ID, as notices write both. *total (may be NULL) receives the
  * number of matches without limit/offset: it reads every match, which costs
  * far more than the newest few for a common word. A query text that cannot
  * be searched (blank, not UTF-8, U+FFFF) gives JKB_EINVAL with a clear

@@ -1166,41 +1166,51 @@ static size_t parse_int_array(const char *s, uint32_t *out, size_t cap)
  * This is the same idea as the SQLite backend's (FTS5's vocabulary of
  * trigrams), kept by hand: a few hundred thousand pairs, where a table of
  * pairs per notice would hold tens of millions of rows. */
-static jkb_status short_term(pgc *d, const store_term *t, qb *q, qctx *c, jkb_err *err)
+typedef struct short_probe {
+    int exists;
+    int64_t ntrgm;
+    uint32_t before[SHORT_TERM_MAX_ARMS + 1], after[SHORT_TERM_MAX_ARMS + 1];
+    size_t nb, na;
+} short_probe;
+
+/* What text_bigrams knows of a short term (s, len bytes, nchars). */
+static jkb_status short_probe_run(pgc *d, const char *s, size_t len, size_t nchars, short_probe *p, jkb_err *err)
 {
     char ch[2][5];
     size_t cl[2] = {0, 0}, at = 0;
-    for (size_t i = 0; i < t->nchars && i < 2; i++) {
+    for (size_t i = 0; i < nchars && i < 2; i++) {
         uint32_t cp;
-        cl[i] = utf8_next((const unsigned char *)t->s + at, t->len - at, &cp);
-        memcpy(ch[i], t->s + at, cl[i]);
+        cl[i] = utf8_next((const unsigned char *)s + at, len - at, &cp);
+        memcpy(ch[i], s + at, cl[i]);
         ch[i][cl[i]] = 0;
         at += cl[i];
     }
     char cap[24];
-    const char *v[3] = {ch[0], t->nchars == 2 ? ch[1] : NULL, fmt_i64(cap, SHORT_TERM_MAX_ARMS + 1)};
+    const char *v[3] = {ch[0], nchars == 2 ? ch[1] : NULL, fmt_i64(cap, SHORT_TERM_MAX_ARMS + 1)};
     PGresult *r = exec_st(d, ST_SHORT, 3, v, NULL, NULL);
     if (!res_ok(r) || PQntuples(r) != 1) {
         jkb_status rc = pg_fail(d, r, err, "searching");
         PQclear(r);
         return rc;
     }
-    int64_t ntrgm = p_i64(PQgetvalue(r, 0, 0));
-    int exists = PQgetvalue(r, 0, 1)[0] == '1';
-    uint32_t before[SHORT_TERM_MAX_ARMS + 1], after[SHORT_TERM_MAX_ARMS + 1];
-    size_t nb = parse_int_array(PQgetvalue(r, 0, 2), before, SHORT_TERM_MAX_ARMS + 1);
-    size_t na = parse_int_array(PQgetvalue(r, 0, 3), after, SHORT_TERM_MAX_ARMS + 1);
+    p->ntrgm = p_i64(PQgetvalue(r, 0, 0));
+    p->exists = PQgetvalue(r, 0, 1)[0] == '1';
+    p->nb = parse_int_array(PQgetvalue(r, 0, 2), p->before, SHORT_TERM_MAX_ARMS + 1);
+    p->na = parse_int_array(PQgetvalue(r, 0, 3), p->after, SHORT_TERM_MAX_ARMS + 1);
     PQclear(r);
-    if (!exists) {
-        c->none = 1;
-        return JKB_OK;
-    }
-    int cased = !caseless_str(t->s, t->len);
+    return JKB_OK;
+}
+
+/* The condition of a short term that exists, after lead (" AND ", ""). */
+static jkb_status short_emit(const short_probe *p, const char *s, size_t len, size_t nchars, qb *q, qctx *c,
+                             const char *lead, jkb_err *err)
+{
+    int cased = !caseless_str(s, len);
     /* every character a word character for pg_trgm: "ab" gives "  a",
      * " ab", "ab " */
-    int indexed = ntrgm == (int64_t)t->nchars + 1;
-    size_t arms = 0;
-    if (t->nchars == 2) {
+    int indexed = p->ntrgm == (int64_t)nchars + 1;
+    size_t nb = p->nb, na = p->na, arms = 0;
+    if (nchars == 2) {
         /* one side only: the shorter list */
         if (nb <= na)
             na = 0;
@@ -1212,13 +1222,14 @@ static jkb_status short_term(pgc *d, const store_term *t, qb *q, qctx *c, jkb_er
     }
     if (indexed && arms >= 1 && arms <= SHORT_TERM_MAX_ARMS) {
         for (size_t i = 0; i < nb; i++)
-            cased |= !caseless(before[i]);
+            cased |= !caseless(p->before[i]);
         for (size_t i = 0; i < na; i++)
-            cased |= !caseless(after[i]);
-        char *lit = keep(c, arms_literal(t->s, t->len, before, nb, after, na));
+            cased |= !caseless(p->after[i]);
+        char *lit = keep(c, arms_literal(s, len, p->before, nb, p->after, na));
         if (!lit)
             return store_fail(err, JKB_ENOMEM, "out of memory");
-        q_sql(q, " AND " FTS_DOC);
+        q_sql(q, lead);
+        q_sql(q, FTS_DOC);
         q_sql(q, cased ? " ILIKE ANY(" : " LIKE ANY(");
         q_param(q, lit, "text[]");
         q_sql(q, ")");
@@ -1227,12 +1238,42 @@ static jkb_status short_term(pgc *d, const store_term *t, qb *q, qctx *c, jkb_er
     /* strpos: never an index condition, so the planner cannot pick a
      * whole-index GIN scan for it; lower() on both sides is what ILIKE
      * does */
-    q_sql(q, cased ? " AND (strpos(lower(n.title), lower(" : " AND (strpos(n.title, ");
-    q_text(q, t->s);
+    q_sql(q, lead); /* s is a term or its other width: NUL-terminated, kept by the query */
+    q_sql(q, cased ? "(strpos(lower(n.title), lower(" : "(strpos(n.title, ");
+    q_text(q, s);
     q_sql(q, cased ? ")) > 0 OR strpos(lower(n.text), lower(" : ") > 0 OR strpos(n.text, ");
-    q_text(q, t->s);
+    q_text(q, s);
     q_sql(q, cased ? ")) > 0)" : ") > 0)");
     return JKB_OK;
+}
+
+/* A short term, or its other width (USB, ＵＳＢ): the one that occurs, or
+ * either of them. */
+static jkb_status short_term(pgc *d, const store_term *t, qb *q, qctx *c, jkb_err *err)
+{
+    short_probe p1, p2;
+    jkb_status rc = short_probe_run(d, t->s, t->len, t->nchars, &p1, err);
+    if (rc)
+        return rc;
+    p2.exists = 0;
+    if (t->alt && (rc = short_probe_run(d, t->alt, t->alt_len, t->nchars, &p2, err)) != JKB_OK)
+        return rc;
+    if (!p1.exists && !p2.exists) {
+        c->none = 1;
+        return JKB_OK;
+    }
+    if (p1.exists && p2.exists) {
+        q_sql(q, " AND (");
+        if ((rc = short_emit(&p1, t->s, t->len, t->nchars, q, c, "", err)) != JKB_OK)
+            return rc;
+        q_sql(q, " OR ");
+        if ((rc = short_emit(&p2, t->alt, t->alt_len, t->nchars, q, c, "", err)) != JKB_OK)
+            return rc;
+        q_sql(q, ")");
+        return JKB_OK;
+    }
+    return p1.exists ? short_emit(&p1, t->s, t->len, t->nchars, q, c, " AND ", err)
+                     : short_emit(&p2, t->alt, t->alt_len, t->nchars, q, c, " AND ", err);
 }
 
 /* The WHERE clause (after "WHERE true") of a query on notices n. */
@@ -1251,9 +1292,24 @@ static jkb_status where(pgc *d, const store_query *sq, qb *q, qctx *c, jkb_err *
         char *pat = keep(c, long_pattern(t->s, t->len, &op));
         if (!pat)
             return store_fail(err, JKB_ENOMEM, "out of memory");
-        q_sql(q, " AND " FTS_DOC);
+        if (!t->alt) {
+            q_sql(q, " AND " FTS_DOC);
+            q_sql(q, op);
+            q_text(q, pat);
+            continue;
+        }
+        /* the term or its other width (USBメモリ, ＵＳＢメモリ) */
+        const char *op2;
+        char *pat2 = keep(c, long_pattern(t->alt, t->alt_len, &op2));
+        if (!pat2)
+            return store_fail(err, JKB_ENOMEM, "out of memory");
+        q_sql(q, " AND (" FTS_DOC);
         q_sql(q, op);
         q_text(q, pat);
+        q_sql(q, " OR " FTS_DOC);
+        q_sql(q, op2);
+        q_text(q, pat2);
+        q_sql(q, ")");
     }
     if (qq->category >= 0) {
         q_sql(q, " AND (n.categories & ");

@@ -817,6 +817,7 @@ static void sb_phrase(sbuf *b, const char *s, size_t n)
 typedef struct qctx {
     sbuf match;
     char *like[STORE_MAX_TERMS]; /* LIKE patterns of long-list short terms */
+    char *like_alt[STORE_MAX_TERMS]; /* the same in the other width, or NULL */
     int nlike;
     int none;                    /* a term no notice contains: nothing matches */
 } qctx;
@@ -824,8 +825,10 @@ typedef struct qctx {
 static void qctx_free(qctx *c)
 {
     free(c->match.p);
-    for (int i = 0; i < c->nlike; i++)
+    for (int i = 0; i < c->nlike; i++) {
         free(c->like[i]);
+        free(c->like_alt[i]);
+    }
 }
 
 /* The trigram tokenizer folds capitals to lower case, full-width Ａ and
@@ -860,11 +863,11 @@ static size_t fold_term(char *dst, size_t cap, const char *s, size_t n, int *wid
 /* One short term: the OR of the trigrams that begin with it, as a
  * parenthesized group appended to the MATCH expression. Returns 1 when it
  * has no trigram (nothing matches), 2 when it has too many (use LIKE). */
-static int short_term(sq3 *d, const store_term *t, sbuf *m, jkb_status *rc, jkb_err *err)
+static int short_term(sq3 *d, const char *s, size_t len, sbuf *m, jkb_status *rc, jkb_err *err)
 {
     char lo[16], hi[24];
     int wide;
-    size_t lo_len = fold_term(lo, sizeof lo, t->s, t->len, &wide);
+    size_t lo_len = fold_term(lo, sizeof lo, s, len, &wide);
     /* above every trigram that begins with the term: U+10FFFF's successor */
     memcpy(hi, lo, lo_len);
     memcpy(hi + lo_len, "\xF4\x90\x80\x80", 5);
@@ -901,17 +904,17 @@ static int short_term(sq3 *d, const store_term *t, sbuf *m, jkb_status *rc, jkb_
 }
 
 /* LIKE pattern %term% with % _ and \ escaped. */
-static char *like_pattern(const store_term *t)
+static char *like_pattern(const char *s, size_t len)
 {
-    char *p = malloc(t->len * 2 + 3);
+    char *p = malloc(len * 2 + 3);
     if (!p)
         return NULL;
     size_t k = 0;
     p[k++] = '%';
-    for (size_t i = 0; i < t->len; i++) {
-        if (t->s[i] == '%' || t->s[i] == '_' || t->s[i] == '\\')
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '%' || s[i] == '_' || s[i] == '\\')
             p[k++] = '\\';
-        p[k++] = t->s[i];
+        p[k++] = s[i];
     }
     p[k++] = '%';
     p[k] = 0;
@@ -928,27 +931,59 @@ static jkb_status text_terms(sq3 *d, const store_query *sq, qctx *c, jkb_err *er
         if (t->nchars >= 3) {
             if (c->match.len)
                 sb_add(&c->match, " AND ", 5);
-            sb_phrase(&c->match, t->s, t->len);
+            if (t->alt) {
+                sb_add(&c->match, "(", 1);
+                sb_phrase(&c->match, t->s, t->len);
+                sb_add(&c->match, " OR ", 4);
+                sb_phrase(&c->match, t->alt, t->alt_len);
+                sb_add(&c->match, ")", 1);
+            } else {
+                sb_phrase(&c->match, t->s, t->len);
+            }
             continue;
         }
+        /* (the trigrams of the term) OR (those of its other width) */
         size_t mark = c->match.len;
         if (c->match.len)
             sb_add(&c->match, " AND ", 5);
-        int k = short_term(d, t, &c->match, &rc, err);
+        sb_add(&c->match, "(", 1);
+        int k = short_term(d, t->s, t->len, &c->match, &rc, err);
         if (k < 0)
             return rc;
-        if (k == 0)
+        int ka = 1;
+        if (t->alt && k != 2) {
+            size_t before = c->match.len;
+            if (k == 0)
+                sb_add(&c->match, " OR ", 4);
+            ka = short_term(d, t->alt, t->alt_len, &c->match, &rc, err);
+            if (ka < 0)
+                return rc;
+            if (ka != 0) {
+                c->match.len = before;
+                if (c->match.p)
+                    c->match.p[before] = 0;
+            }
+        }
+        if (k != 2 && ka != 2 && (k == 0 || ka == 0)) {
+            sb_add(&c->match, ")", 1);
             continue;
+        }
         c->match.len = mark;
         if (c->match.p)
             c->match.p[mark] = 0;
-        if (k == 1) {
+        if (k == 1 && ka == 1) {
             c->none = 1;
             return JKB_OK;
         }
-        char *pat = like_pattern(t);
-        if (!pat)
+        /* too many trigrams (in either width): LIKE, in both widths */
+        char *pat = like_pattern(t->s, t->len);
+        char *alt = t->alt ? like_pattern(t->alt, t->alt_len) : NULL;
+        if (!pat || (t->alt && !alt)) {
+            free(pat);
+            free(alt);
             return store_fail(err, JKB_ENOMEM, "out of memory");
+        }
+        c->like_alt[c->nlike] = alt;
         c->like[c->nlike++] = pat;
     }
     if (c->match.failed)
@@ -968,6 +1003,12 @@ static void filters(qb *q, const store_query *sq, const qctx *c, const char *key
         q_text(q, c->like[i], strlen(c->like[i]));
         q_sql(q, " ESCAPE '\\' OR n.title LIKE ");
         q_text(q, c->like[i], strlen(c->like[i]));
+        if (c->like_alt[i]) {
+            q_sql(q, " ESCAPE '\\' OR n.text LIKE ");
+            q_text(q, c->like_alt[i], strlen(c->like_alt[i]));
+            q_sql(q, " ESCAPE '\\' OR n.title LIKE ");
+            q_text(q, c->like_alt[i], strlen(c->like_alt[i]));
+        }
         q_sql(q, " ESCAPE '\\')");
     }
     if (in_match && c->match.len) {
@@ -1179,12 +1220,22 @@ static int short_window(sq3 *d, const store_query *sq, jkb_row_fn fn, void *ud, 
         if (t->nchars >= 3) {
             if (c.match.len)
                 sb_add(&c.match, " AND ", 5);
-            sb_phrase(&c.match, t->s, t->len);
+            if (t->alt) {
+                sb_add(&c.match, "(", 1);
+                sb_phrase(&c.match, t->s, t->len);
+                sb_add(&c.match, " OR ", 4);
+                sb_phrase(&c.match, t->alt, t->alt_len);
+                sb_add(&c.match, ")", 1);
+            } else {
+                sb_phrase(&c.match, t->s, t->len);
+            }
         } else {
             char tmp[16];
-            int wide;
+            int wide, wide_alt = 0;
             fold_term(tmp, sizeof tmp, t->s, t->len, &wide);
-            if (wide)
+            if (t->alt)
+                fold_term(tmp, sizeof tmp, t->alt, t->alt_len, &wide_alt);
+            if (wide || wide_alt)
                 goto out; /* the substring test folds ASCII only: the exact route */
             shorts[nshort++] = t;
         }
@@ -1212,10 +1263,13 @@ static int short_window(sq3 *d, const store_query *sq, jkb_row_fn fn, void *ud, 
         const char *text = (const char *)sqlite3_column_text(st, 2);
         size_t xl = (size_t)sqlite3_column_bytes(st, 2);
         size_t k = 0;
-        for (; k < nshort; k++)
-            if (!(text && has_folded(text, xl, shorts[k]->s, shorts[k]->len)) &&
-                !(title && has_folded(title, tl, shorts[k]->s, shorts[k]->len)))
+        for (; k < nshort; k++) {
+            const store_term *sk = shorts[k];
+            if (!(text && has_folded(text, xl, sk->s, sk->len)) && !(title && has_folded(title, tl, sk->s, sk->len)) &&
+                !(sk->alt && ((text && has_folded(text, xl, sk->alt, sk->alt_len)) ||
+                              (title && has_folded(title, tl, sk->alt, sk->alt_len)))))
                 break;
+        }
         if (k == nshort)
             ids[nids++] = sqlite3_column_int64(st, 0);
     }

@@ -492,7 +492,54 @@ static int is_space_at(const char *s, size_t i, size_t n, size_t *w)
     return 0;
 }
 
-static void query_free(store_query *sq) { free(sq->textbuf); }
+static void query_free(store_query *sq)
+{
+    free(sq->textbuf);
+    free(sq->altbuf);
+    sq->textbuf = sq->altbuf = NULL;
+}
+
+/* The other width of a term into out (room for 3 bytes a byte and a NUL):
+ * full-width ASCII (U+FF01..U+FF5E) narrowed when the term has any, else
+ * ASCII 0x21..0x7E widened. 0 when the term has neither. */
+static size_t other_width(const char *t, size_t n, char *out)
+{
+    int narrow = 0, wide = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if (c > 0x20 && c < 0x7F)
+            wide = 1;
+        /* EF BC 81..EF BD 9E: U+FF01..U+FF5E */
+        if (c == 0xEF && i + 2 < n &&
+            (((unsigned char)t[i + 1] == 0xBC && (unsigned char)t[i + 2] >= 0x81) ||
+             ((unsigned char)t[i + 1] == 0xBD && (unsigned char)t[i + 2] <= 0x9E)))
+            narrow = 1;
+    }
+    if (!narrow && !wide)
+        return 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)t[i];
+        if (narrow && c == 0xEF && i + 2 < n &&
+            (((unsigned char)t[i + 1] == 0xBC && (unsigned char)t[i + 2] >= 0x81) ||
+             ((unsigned char)t[i + 1] == 0xBD && (unsigned char)t[i + 2] <= 0x9E))) {
+            unsigned cp = 0xF000u | (((unsigned char)t[i + 1] & 0x3Fu) << 6) | ((unsigned char)t[i + 2] & 0x3Fu);
+            out[o++] = (char)(cp - 0xFEE0u);
+            i += 3;
+        } else if (!narrow && c > 0x20 && c < 0x7F) {
+            unsigned cp = c + 0xFEE0u;
+            out[o++] = (char)(0xE0 | (cp >> 12));
+            out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (cp & 0x3F));
+            i++;
+        } else {
+            out[o++] = (char)c;
+            i++;
+        }
+    }
+    out[o] = 0;
+    return o;
+}
 
 /* Check the query and turn it into what backends bind. */
 static jkb_status query_prepare(const jkb_query *q, store_query *sq, jkb_err *err)
@@ -607,6 +654,20 @@ static jkb_status query_prepare(const jkb_query *q, store_query *sq, jkb_err *er
     if (sq->n_terms == 0) {
         query_free(sq);
         return store_fail(err, JKB_EINVAL, "the search text is blank");
+    }
+    /* each term's other width, all in one buffer (3 bytes a byte at most) */
+    sq->altbuf = malloc(3 * n + sq->n_terms + 1);
+    if (!sq->altbuf) {
+        query_free(sq);
+        return store_fail(err, JKB_ENOMEM, "out of memory");
+    }
+    size_t at = 0;
+    for (size_t k = 0; k < sq->n_terms; k++) {
+        store_term *tm = &sq->terms[k];
+        size_t al = other_width(tm->s, tm->len, sq->altbuf + at);
+        tm->alt = al && (al != tm->len || memcmp(sq->altbuf + at, tm->s, al) != 0) ? sq->altbuf + at : NULL;
+        tm->alt_len = tm->alt ? al : 0;
+        at += tm->alt ? al + 1 : 0;
     }
     return JKB_OK;
 }

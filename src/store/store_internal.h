@@ -53,6 +53,12 @@ typedef struct store_term {
     const char *s;            /* into store_query.textbuf, NUL-terminated */
     size_t len;               /* bytes */
     size_t nchars;            /* Unicode characters */
+    /* The term with its ASCII letters, digits and signs in the other width
+     * (USB → ＵＳＢ, ＵＳＢ → USB; notices write both), into
+     * store_query.altbuf, NUL-terminated, as many characters; NULL when it
+     * has none. A term matches when either form does. */
+    const char *alt;
+    size_t alt_len;
 } store_term;
 
 /* A validated query: jkb_query's filters, date bounds as strings and the
@@ -66,6 +72,7 @@ typedef struct store_query {
     store_term terms[STORE_MAX_TERMS];
     size_t n_terms;
     char *textbuf;            /* owned */
+    char *altbuf;             /* owned */
 } store_query;
 
 /* Stats dimensions. */

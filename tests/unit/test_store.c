@@ -571,14 +571,15 @@ static void test_short_terms(void **state)
             w.offset = 0;
         }
     }
-    /* full-width letters fold as the trigram tokenizer folds them (Ａ, ａ),
-     * whichever route the query takes */
+    /* full-width letters fold as the trigram tokenizer folds them (Ｚ, ｚ),
+     * whichever route the query takes (no other notice has a z, in either
+     * width, or ab or bc) */
     begin(s);
-    spec fw = {.text = "ＡＢＣシステムの障害", .title = "障害のお知らせ", .org = "株式会社ＡＢＣ",
+    spec fw = {.text = "ＡＢＣシステム(Ｚ系)の障害", .title = "障害のお知らせ", .org = "株式会社ＡＢＣ",
                .org_kind = JKB_ORG_COMPANY, .y = 2024, .m = 5, .d = 1};
     assert_int_equal(put_spec(s, &fw, NULL, NULL), JKB_OK);
     commit(s);
-    static const char *const wide[] = {"Ａ", "ａ", "ＡＢ", "ａｂ", "ｂＣ"};
+    static const char *const wide[] = {"Ｚ", "ｚ", "ＡＢ", "ａｂ", "ｂＣ"};
     for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++) {
         jkb_query w;
         jkb_query_init(&w);
@@ -590,6 +591,36 @@ static void test_short_terms(void **state)
         w.limit = 2;
         assert_int_equal(search(s, &w, &hw, &tw, NULL), 1);
         assert_int_equal(tw, 1);
+    }
+    /* either width of ASCII finds the other (notices write ＵＳＢ and USB,
+     * ＩＤ and ID alike), on every route: long terms, short ones, with a
+     * limit (the newest-first window) and without */
+    begin(s);
+    spec w1 = {.text = "ＵＳＢメモリとＩＤカードの所在不明", .title = "ＰＣの盗難", .org = "株式会社ヨコハバ",
+               .org_kind = JKB_ORG_COMPANY, .y = 2024, .m = 6, .d = 1};
+    assert_int_equal(put_spec(s, &w1, NULL, NULL), JKB_OK);
+    commit(s);
+    static const struct {
+        const char *q;
+        int n;
+    } widths[] = {{"USBメモリ", 2},  {"ＵＳＢメモリ", 2}, {"usb", 2}, {"ＵＳＢ", 2}, {"ID", 1}, {"ＩＤ", 1},
+                  {"id", 1},         {"PC", 1},         {"ＰＣ", 1}, {"ＵＳ", 2}, {"US", 2}, {"ＵＳＢ 所在", 2},
+                  {"ＩＤカード", 1}, {"IDカード", 1},    {"XYZ", 0}, {"ＸＹ", 0}};
+    for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+        jkb_query w;
+        jkb_query_init(&w);
+        w.text = widths[i].q;
+        hits hw;
+        size_t tw = 0;
+        search(s, &w, &hw, &tw, NULL);
+        if ((int)tw != widths[i].n || hw.n != widths[i].n)
+            fprintf(stderr, "width: '%s' found %zu (%d rows), want %d\n", widths[i].q, tw, hw.n, widths[i].n);
+        assert_int_equal(tw, widths[i].n);
+        assert_int_equal(hw.n, widths[i].n);
+        w.limit = 1;
+        search(s, &w, &hw, &tw, NULL);
+        assert_int_equal(tw, widths[i].n);
+        assert_int_equal(hw.n, widths[i].n ? 1 : 0);
     }
     /* with a filter */
     jkb_query q;
