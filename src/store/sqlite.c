@@ -923,11 +923,24 @@ static char *like_pattern(const char *s, size_t len)
 
 /* The full text as one MATCH expression (c->match) and the terms that are
  * checked with LIKE instead (c->like); c->none when a term is in no notice. */
+/* SQLite reads U+FFFF (the end mark of every indexed value) as U+FFFD: a
+ * term with a U+FFFD would match the end of every value that ends the way
+ * the term begins. Such a term is compared with LIKE, on the text itself. */
+static int has_fffd(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 3 <= n; i++)
+        if ((unsigned char)s[i] == 0xEF && (unsigned char)s[i + 1] == 0xBF && (unsigned char)s[i + 2] == 0xBD)
+            return 1;
+    return 0;
+}
+
 static jkb_status text_terms(sq3 *d, const store_query *sq, qctx *c, jkb_err *err)
 {
     jkb_status rc = JKB_OK;
     for (size_t i = 0; i < sq->n_terms; i++) {
         const store_term *t = &sq->terms[i];
+        if (has_fffd(t->s, t->len))
+            goto like;
         if (t->nchars >= 3) {
             if (c->match.len)
                 sb_add(&c->match, " AND ", 5);
@@ -976,6 +989,7 @@ static jkb_status text_terms(sq3 *d, const store_query *sq, qctx *c, jkb_err *er
             return JKB_OK;
         }
         /* too many trigrams (in either width): LIKE, in both widths */
+    like:;
         char *pat = like_pattern(t->s, t->len);
         char *alt = t->alt ? like_pattern(t->alt, t->alt_len) : NULL;
         if (!pat || (t->alt && !alt)) {
@@ -1217,6 +1231,8 @@ static int short_window(sq3 *d, const store_query *sq, jkb_row_fn fn, void *ud, 
     }
     for (size_t i = 0; i < sq->n_terms; i++) {
         const store_term *t = &sq->terms[i];
+        if (has_fffd(t->s, t->len))
+            goto out; /* compared with LIKE: the exact route */
         if (t->nchars >= 3) {
             if (c.match.len)
                 sb_add(&c.match, " AND ", 5);

@@ -622,6 +622,23 @@ static void test_short_terms(void **state)
         assert_int_equal(tw, widths[i].n);
         assert_int_equal(hw.n, widths[i].n ? 1 : 0);
     }
+    /* SQLite reads the U+FFFF that ends every indexed value as U+FFFD: a
+     * U+FFFD after the last characters of a text is no match (found by
+     * fuzz_query: the window and the exact route disagreed) */
+    static const char *const fffd[] = {"。\xEF\xBF\xBD", "失\xEF\xBF\xBD", "可能性。\xEF\xBF\xBD", "\xEF\xBF\xBD"};
+    for (size_t i = 0; i < sizeof fffd / sizeof fffd[0]; i++) {
+        jkb_query w;
+        jkb_query_init(&w);
+        w.text = fffd[i];
+        hits hw;
+        size_t tw = 1;
+        search(s, &w, &hw, &tw, NULL);
+        assert_int_equal(tw, 0);
+        w.limit = 3;
+        search(s, &w, &hw, &tw, NULL);
+        assert_int_equal(tw, 0);
+        assert_int_equal(hw.n, 0);
+    }
     /* with a filter */
     jkb_query q;
     jkb_query_init(&q);
