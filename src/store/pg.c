@@ -1276,10 +1276,10 @@ static jkb_status short_term(pgc *d, const store_term *t, qb *q, qctx *c, jkb_er
                      : short_emit(&p2, t->alt, t->alt_len, t->nchars, q, c, " AND ", err);
 }
 
-/* The WHERE clause (after "WHERE true") of a query on notices n. */
-static jkb_status where(pgc *d, const store_query *sq, qb *q, qctx *c, jkb_err *err)
+/* The full-text conditions of sq (after "WHERE true"); c->none when a
+ * term is in no notice. */
+static jkb_status where_terms(pgc *d, const store_query *sq, qb *q, qctx *c, jkb_err *err)
 {
-    const jkb_query *qq = sq->q;
     const char *op;
     for (size_t i = 0; i < sq->n_terms; i++) {
         const store_term *t = &sq->terms[i];
@@ -1311,6 +1311,13 @@ static jkb_status where(pgc *d, const store_query *sq, qb *q, qctx *c, jkb_err *
         q_text(q, pat2);
         q_sql(q, ")");
     }
+    return JKB_OK;
+}
+
+/* The other conditions of sq: filters the order index holds, dates. */
+static void where_filters(const store_query *sq, qb *q)
+{
+    const jkb_query *qq = sq->q;
     if (qq->category >= 0) {
         q_sql(q, " AND (n.categories & ");
         q_int(q, (int64_t)1 << qq->category);
@@ -1343,6 +1350,15 @@ static jkb_status where(pgc *d, const store_query *sq, qb *q, qctx *c, jkb_err *
         q_sql(q, " AND n.published < ");
         q_text(q, sq->until);
     }
+}
+
+/* The WHERE clause (after "WHERE true") of a query on notices n. */
+static jkb_status where(pgc *d, const store_query *sq, qb *q, qctx *c, jkb_err *err)
+{
+    jkb_status rc = where_terms(d, sq, q, c, err);
+    if (rc || c->none)
+        return rc;
+    where_filters(sq, q);
     return JKB_OK;
 }
 
@@ -1522,6 +1538,56 @@ static void q_limit(qb *q, const jkb_query *qq)
 
 #define NEWEST_FIRST " ORDER BY n.published DESC NULLS LAST, n.id DESC"
 
+#define WINDOW_MIN 400
+#define WINDOW_PER_ROW 10
+
+/* The page of sq among the newest `window` notices that pass its filters
+ * (which the order index holds: the window is a walk of that index), the
+ * full text checked on those only. 1: the page filled there and went to
+ * cb; -1: failed (*rc); 0: it did not fill, nothing went to cb. */
+static int window_page(pgc *d, const store_query *sq, size_t window, row_cb *cb, jkb_status *rc, jkb_err *err)
+{
+    char lim[80];
+    qb *q = calloc(1, sizeof *q);
+    qctx c;
+    memset(&c, 0, sizeof c);
+    PGresult *r = NULL;
+    int result = 0;
+    if (!q) {
+        *rc = store_fail(err, JKB_ENOMEM, "out of memory");
+        return -1;
+    }
+    q_sql(q, "SELECT " ROW_COLUMNS " FROM (SELECT * FROM notices n WHERE true");
+    where_filters(sq, q);
+    snprintf(lim, sizeof lim, NEWEST_FIRST " LIMIT %zu) n WHERE true", window);
+    q_sql(q, lim);
+    if ((*rc = where_terms(d, sq, q, &c, err)) != JKB_OK) {
+        result = -1;
+        goto out;
+    }
+    if (c.none)
+        goto out; /* the exact route says so as well */
+    q_sql(q, NEWEST_FIRST);
+    q_limit(q, sq->q);
+    if ((*rc = q_exec(d, q, &r, err, "searching")) != JKB_OK) {
+        result = -1;
+        goto out;
+    }
+    if ((size_t)PQntuples(r) < sq->q->limit)
+        goto out;
+    result = 1;
+    for (int i = 0; i < PQntuples(r); i++)
+        if (notice_row(r, i, cb)) {
+            *rc = JKB_ESTOP;
+            break;
+        }
+out:
+    PQclear(r);
+    qctx_free(&c);
+    free(q);
+    return result;
+}
+
 static jkb_status pg_search(jkb_store *s, const store_query *sq, jkb_row_fn fn, void *ud, size_t *total, jkb_err *err)
 {
     pgc *d = s->impl;
@@ -1562,6 +1628,18 @@ static jkb_status pg_search(jkb_store *s, const store_query *sq, jkb_row_fn fn, 
         }
         /* a page past the end: counted below */
     } else {
+        if (!total && sq->q->limit && sq->n_terms) {
+            /* A page of a full-text search: first among the newest notices
+             * only. A common word fills the page there, and the GIN index
+             * would have read every match and sorted them (hundreds of ms
+             * at 100,000 notices). Exact when the page fills: every notice
+             * outside the window is older than every one in it. A rarer
+             * word falls through to the index. */
+            size_t want = sq->q->offset + sq->q->limit;
+            int w_rc = window_page(d, sq, WINDOW_MIN + WINDOW_PER_ROW * want, &cb, &rc, err);
+            if (w_rc != 0)
+                goto out;
+        }
         /* Without a count, or without full text (the filters are checked
          * in the order index), the newest-first walk stops at the limit. */
         q_compose(q, "SELECT " ROW_COLUMNS " FROM notices n WHERE true", w, NEWEST_FIRST);
