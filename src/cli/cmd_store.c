@@ -2201,37 +2201,28 @@ int cmd_export(int argc, char **argv)
     jkb_err err;
     memset(&err, 0, sizeof err);
     jkb_status st;
-    if (xfmt >= 0) {
-        jkb_export_opts xo = {pretty ? JKB_EXPORT_PRETTY : 0, 0, NULL, NULL, NULL};
-        jkb_engine *eng = NULL;
-        jkb_rules *rules = NULL;
-        size_t skipped = 0;
-        /* each notice's reporting obligations go with it (a note, an event report) */
-        if ((st = jkb_engine_new(&eng, &err)) == JKB_OK && (st = jkb_engine_compile(eng, &err)) == JKB_OK &&
-            (st = jkb_rules_new(&rules, &err)) == JKB_OK) {
-            xo.engine = eng;
-            xo.rules = rules;
+    /* every format carries each notice's reporting obligations (a STIX
+     * note, a MISP event report, an "assessment" member, a CSV column) */
+    jkb_engine *eng = NULL;
+    jkb_rules *rules = NULL;
+    if ((st = jkb_engine_new(&eng, &err)) == JKB_OK && (st = jkb_engine_compile(eng, &err)) == JKB_OK &&
+        (st = jkb_rules_new(&rules, &err)) == JKB_OK) {
+        if (xfmt >= 0) {
+            jkb_export_opts xo = {pretty ? JKB_EXPORT_PRETTY : 0, 0, NULL, eng, rules};
+            size_t skipped = 0;
             st = jkb_export_store(s, &q, (jkb_export_format)xfmt, &xo, cli_write_stdout, NULL, &skipped, &err);
-        }
-        jkb_rules_free(rules);
-        jkb_engine_free(eng);
-        if (skipped)
-            fprintf(stderr, "jikenbo: %zu stored records could not be read and were left out\n", skipped);
-    } else {
-        /* each row with its reporting obligations, as show gives them */
-        jkb_engine *eng = NULL;
-        jkb_rules *rules = NULL;
-        if ((st = jkb_engine_new(&eng, &err)) == JKB_OK && (st = jkb_engine_compile(eng, &err)) == JKB_OK &&
-            (st = jkb_rules_new(&rules, &err)) == JKB_OK) {
+            if (skipped)
+                fprintf(stderr, "jikenbo: %zu stored records could not be read and were left out\n", skipped);
+        } else {
             rows_out o = {fmt, 0, 0, stdout, s, eng, rules};
             rows_begin(&o);
             st = jkb_store_search(s, &q, row_out, &o, NULL, &err);
             if (st == JKB_OK || st == JKB_ESTOP)
                 rows_end(&o);
         }
-        jkb_rules_free(rules);
-        jkb_engine_free(eng);
     }
+    jkb_rules_free(rules);
+    jkb_engine_free(eng);
     if (st == JKB_EINVAL) {
         cli_error("%s", err.msg);
         rc = CLI_USAGE;

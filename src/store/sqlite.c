@@ -813,6 +813,21 @@ static void sb_phrase(sbuf *b, const char *s, size_t n)
     sb_add(b, "\"", 1);
 }
 
+/* A term of three or more characters as MATCH text: its phrase, or the
+ * phrases of both its widths ORed (USB, ＵＳＢ). */
+static void sb_term(sbuf *m, const store_term *t)
+{
+    if (!t->alt) {
+        sb_phrase(m, t->s, t->len);
+        return;
+    }
+    sb_add(m, "(", 1);
+    sb_phrase(m, t->s, t->len);
+    sb_add(m, " OR ", 4);
+    sb_phrase(m, t->alt, t->alt_len);
+    sb_add(m, ")", 1);
+}
+
 /* What the filters of one query need beyond the SQL: owned strings. */
 typedef struct qctx {
     sbuf match;
@@ -944,15 +959,7 @@ static jkb_status text_terms(sq3 *d, const store_query *sq, qctx *c, jkb_err *er
         if (t->nchars >= 3) {
             if (c->match.len)
                 sb_add(&c->match, " AND ", 5);
-            if (t->alt) {
-                sb_add(&c->match, "(", 1);
-                sb_phrase(&c->match, t->s, t->len);
-                sb_add(&c->match, " OR ", 4);
-                sb_phrase(&c->match, t->alt, t->alt_len);
-                sb_add(&c->match, ")", 1);
-            } else {
-                sb_phrase(&c->match, t->s, t->len);
-            }
+            sb_term(&c->match, t);
             continue;
         }
         /* (the trigrams of the term) OR (those of its other width) */
@@ -1236,15 +1243,7 @@ static int short_window(sq3 *d, const store_query *sq, jkb_row_fn fn, void *ud, 
         if (t->nchars >= 3) {
             if (c.match.len)
                 sb_add(&c.match, " AND ", 5);
-            if (t->alt) {
-                sb_add(&c.match, "(", 1);
-                sb_phrase(&c.match, t->s, t->len);
-                sb_add(&c.match, " OR ", 4);
-                sb_phrase(&c.match, t->alt, t->alt_len);
-                sb_add(&c.match, ")", 1);
-            } else {
-                sb_phrase(&c.match, t->s, t->len);
-            }
+            sb_term(&c.match, t);
         } else {
             char tmp[16];
             int wide, wide_alt = 0;
