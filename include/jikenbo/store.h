@@ -21,7 +21,7 @@ typedef struct jkb_store jkb_store;
 
 /* The schema version this library writes; an older library refuses a
  * casebook with a newer version (JKB_ESTORE, "created by a newer jikenbo"). */
-#define JKB_STORE_SCHEMA 1
+#define JKB_STORE_SCHEMA 2
 
 /* Open (creating and migrating when needed) the casebook named by url:
  * a path ("jikenbo.db", "sqlite:/path/x.db") or "postgresql://…" /
@@ -161,6 +161,55 @@ jkb_status jkb_store_timing(jkb_store *s, const jkb_query *q, jkb_timing_fn fn, 
 typedef int (*jkb_text_fn)(int64_t id, const char *text, size_t len, const char *source, size_t index,
                            const char *engine_version, void *ud);
 jkb_status jkb_store_each_text(jkb_store *s, jkb_text_fn fn, void *ud, jkb_err *err);
+
+/* ---- leak-site claims (schema 2; matching is claims.h's) ---- */
+
+typedef struct jkb_claim {
+    const char *id;          /* 16 hex digits from (group, victim, domain, date); computed when NULL */
+    const char *victim;      /* the name as posted ("…" or "..." at the end: cut by the site); may be NULL */
+    const char *victim_alt;  /* another form of the name (an English name); may be NULL */
+    const char *domain;      /* a host, lower case, no scheme or path; may be NULL (not both with victim) */
+    const char *group;       /* the gang as written ("lockbit3", "LockBit 3.0"); may be NULL */
+    jkb_date claimed;        /* y == 0: unknown; m == 0 or d == 0: year or month precision */
+    const char *source;      /* the file, URL or "casebook:ID" it came from; may be NULL */
+    const char *description; /* may be NULL */
+    const char *country;     /* may be NULL */
+} jkb_claim;
+
+/* Keep a claim (inside a transaction). Its id must be set; *added (may be
+ * NULL) is 0 when a claim with that id is already there (the first is kept).
+ * JKB_EINVAL: no id, or neither victim nor domain. */
+jkb_status jkb_store_claim_put(jkb_store *s, const jkb_claim *c, int *added, jkb_err *err);
+
+typedef int (*jkb_claim_fn)(const jkb_claim *c, void *ud); /* non-zero: stop */
+/* Every kept claim, in order of import. Strings are valid during the
+ * callback only. */
+jkb_status jkb_store_claims(jkb_store *s, jkb_claim_fn fn, void *ud, jkb_err *err);
+/* The number of kept claims. */
+jkb_status jkb_store_claims_count(jkb_store *s, int64_t *n, jkb_err *err);
+
+/* A claim matched to a notice (claims.h's jkb_claim_match, kept). */
+typedef struct jkb_claim_link {
+    const char *claim_id;
+    const char *claim_json;  /* the claim as jkb_claim_write_json writes it (a JSON object) */
+    int64_t notice_id;
+    double score;            /* 0..1 */
+    const char *reason;      /* may be NULL */
+    int has_delay;
+    int32_t delay_days;      /* disclosed − claimed */
+    int delay_approx;
+    const char *linked_at;   /* UTC, "YYYY-MM-DDTHH:MM:SSZ"; set by the store on put */
+} jkb_claim_link;
+
+/* Replacing the links (inside a transaction): clear them all, then put each.
+ * A link to a notice that is not in the casebook is JKB_ENOTFOUND. */
+jkb_status jkb_store_links_clear(jkb_store *s, jkb_err *err);
+jkb_status jkb_store_link_put(jkb_store *s, const jkb_claim_link *l, jkb_err *err);
+
+typedef int (*jkb_link_fn)(const jkb_claim_link *l, void *ud); /* non-zero: stop */
+/* The links of every notice of an incident, best score first (then claim
+ * id). Strings are valid during the callback only. */
+jkb_status jkb_store_incident_links(jkb_store *s, int64_t incident_id, jkb_link_fn fn, void *ud, jkb_err *err);
 
 #ifdef __cplusplus
 }

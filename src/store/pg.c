@@ -1875,6 +1875,137 @@ static jkb_status pg_each_text(jkb_store *s, jkb_text_fn fn, void *ud, jkb_err *
     }
 }
 
+/* ------------------------------------------------------------ claims */
+
+/* Claims are imported and linked now and then: plain parameterized
+ * statements, not prepared ones. */
+static jkb_status pg_params(pgc *d, const char *sql, int n, const char *const *v, PGresult **out, jkb_err *err,
+                            const char *what)
+{
+    PGresult *r = PQexecParams(d->conn, sql, n, NULL, v, NULL, NULL, 0);
+    if (!res_ok(r)) {
+        jkb_status rc = pg_fail(d, r, err, what);
+        PQclear(r);
+        *out = NULL;
+        return rc;
+    }
+    *out = r;
+    return JKB_OK;
+}
+
+static jkb_status pg_claim_put(jkb_store *s, const jkb_claim *c, const char *claimed, const char *now, int *added,
+                               jkb_err *err)
+{
+    const char *v[10] = {c->id,     claimed,   c->victim,      c->victim_alt, c->domain,
+                         c->group,  c->source, c->description, c->country,    now};
+    for (int i = 0; i < 10; i++)
+        if (v[i] && !*v[i])
+            v[i] = NULL;
+    PGresult *r;
+    jkb_status rc = pg_params(s->impl,
+                              "INSERT INTO claims(id, claimed, victim, victim_alt, domain, grp, source, description,"
+                              " country, imported_at) VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+                              " ON CONFLICT(id) DO NOTHING",
+                              10, v, &r, err, "keeping a claim");
+    if (!rc) {
+        *added = strcmp(PQcmdTuples(r), "0") != 0;
+        PQclear(r);
+    }
+    return rc;
+}
+
+static jkb_status pg_claims(jkb_store *s, jkb_claim_fn fn, void *ud, jkb_err *err)
+{
+    PGresult *r;
+    jkb_status rc = pg_params(s->impl,
+                              "SELECT id, claimed, victim, victim_alt, domain, grp, source, description, country"
+                              " FROM claims ORDER BY seq",
+                              0, NULL, &r, err, "reading the claims");
+    if (rc)
+        return rc;
+    for (int i = 0; i < PQntuples(r); i++) {
+        jkb_claim c = {val(r, i, 0), val(r, i, 2), val(r, i, 3), val(r, i, 4), val(r, i, 5),
+                       store_parse_date(val(r, i, 1)), val(r, i, 6), val(r, i, 7), val(r, i, 8)};
+        if (fn(&c, ud)) {
+            rc = JKB_ESTOP;
+            break;
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+static jkb_status pg_claims_count(jkb_store *s, int64_t *n, jkb_err *err)
+{
+    PGresult *r;
+    jkb_status rc = pg_params(s->impl, "SELECT count(*) FROM claims", 0, NULL, &r, err, "counting the claims");
+    if (!rc) {
+        *n = p_i64(val(r, 0, 0));
+        PQclear(r);
+    }
+    return rc;
+}
+
+static jkb_status pg_links_clear(jkb_store *s, jkb_err *err)
+{
+    return exec_plain(s->impl, "DELETE FROM claim_links", err, "clearing the claim links");
+}
+
+static jkb_status pg_link_put(jkb_store *s, const jkb_claim_link *l, jkb_err *err)
+{
+    char id[24], score[32], delay[24];
+    snprintf(score, sizeof score, "%.17g", l->score);
+    const char *v[8] = {l->claim_id, fmt_i64(id, l->notice_id), score, l->reason,
+                        l->has_delay ? fmt_i64(delay, l->delay_days) : NULL, l->delay_approx ? "1" : "0",
+                        l->claim_json, l->linked_at};
+    PGresult *r;
+    jkb_status rc = pg_params(s->impl,
+                              "INSERT INTO claim_links(claim_id, notice_id, score, reason, delay_days, delay_approx,"
+                              " claim_json, linked_at) SELECT $1, id, $3::float8, $4, $5::integer, $6::integer, $7, $8"
+                              " FROM notices WHERE id = $2::bigint ON CONFLICT (notice_id, claim_id) DO UPDATE SET"
+                              " score = excluded.score, reason = excluded.reason, delay_days = excluded.delay_days,"
+                              " delay_approx = excluded.delay_approx, claim_json = excluded.claim_json,"
+                              " linked_at = excluded.linked_at",
+                              8, v, &r, err, "keeping a claim link");
+    if (rc)
+        return rc;
+    if (strcmp(PQcmdTuples(r), "0") == 0)
+        rc = store_fail(err, JKB_ENOTFOUND, "no notice %lld in the casebook", (long long)l->notice_id);
+    PQclear(r);
+    return rc;
+}
+
+static jkb_status pg_incident_links(jkb_store *s, int64_t incident_id, jkb_link_fn fn, void *ud, jkb_err *err)
+{
+    char id[24];
+    const char *v[1] = {fmt_i64(id, incident_id)};
+    PGresult *r;
+    jkb_status rc = pg_params(s->impl,
+                              "SELECT l.claim_id, l.claim_json, l.notice_id, l.score, l.reason, l.delay_days,"
+                              " l.delay_approx, l.linked_at FROM claim_links l JOIN notices n ON n.id = l.notice_id"
+                              " WHERE n.incident_id = $1::bigint ORDER BY l.score DESC, l.claim_id, l.notice_id",
+                              1, v, &r, err, "reading the claim links");
+    if (rc)
+        return rc;
+    for (int i = 0; i < PQntuples(r); i++) {
+        jkb_claim_link l = {val(r, i, 0),
+                            val(r, i, 1),
+                            p_i64(val(r, i, 2)),
+                            strtod(PQgetvalue(r, i, 3), NULL),
+                            val(r, i, 4),
+                            !PQgetisnull(r, i, 5),
+                            (int32_t)p_i64(val(r, i, 5)),
+                            (int)p_i64(val(r, i, 6)),
+                            val(r, i, 7)};
+        if (fn(&l, ud)) {
+            rc = JKB_ESTOP;
+            break;
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
 const store_ops jkb_store_pg_ops = {
     .name = "postgresql",
     .open = pg_open,
@@ -1890,4 +2021,10 @@ const store_ops jkb_store_pg_ops = {
     .stats = pg_stats,
     .each_record = pg_each_record,
     .each_text = pg_each_text,
+    .claim_put = pg_claim_put,
+    .claims = pg_claims,
+    .claims_count = pg_claims_count,
+    .links_clear = pg_links_clear,
+    .link_put = pg_link_put,
+    .incident_links = pg_incident_links,
 };

@@ -1600,6 +1600,145 @@ static jkb_status sq_each_text(jkb_store *s, jkb_text_fn fn, void *ud, jkb_err *
     }
 }
 
+/* ------------------------------------------------------------ claims */
+
+/* Claims are imported and linked now and then, a few thousand at a time:
+ * their statements are prepared per call rather than kept. */
+static jkb_status sq_claim_put(jkb_store *s, const jkb_claim *c, const char *claimed, const char *now, int *added,
+                               jkb_err *err)
+{
+    sq3 *d = s->impl;
+    sqlite3_stmt *st = NULL;
+    jkb_status rc = JKB_OK;
+    if (sqlite3_prepare_v2(d->db,
+                           "INSERT INTO claims(id, claimed, victim, victim_alt, domain, grp, source, description,"
+                           " country, imported_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                           " ON CONFLICT(id) DO NOTHING",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(d, err, "keeping a claim");
+    const char *v[10] = {c->id,     claimed,   c->victim,      c->victim_alt, c->domain,
+                         c->group,  c->source, c->description, c->country,    now};
+    for (int i = 0; i < 10; i++)
+        bind_text(st, i + 1, v[i] && *v[i] ? v[i] : NULL);
+    if (run(st) != SQLITE_OK)
+        rc = db_fail(d, err, "keeping a claim");
+    else
+        *added = sqlite3_changes(d->db) > 0;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i) { return (const char *)sqlite3_column_text(st, i); }
+
+static jkb_status sq_claims(jkb_store *s, jkb_claim_fn fn, void *ud, jkb_err *err)
+{
+    sq3 *d = s->impl;
+    sqlite3_stmt *st = NULL;
+    jkb_status rc = JKB_OK;
+    if (sqlite3_prepare_v2(d->db,
+                           "SELECT id, claimed, victim, victim_alt, domain, grp, source, description, country"
+                           " FROM claims ORDER BY seq",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(d, err, "reading the claims");
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        jkb_claim c = {col_text(st, 0), col_text(st, 2), col_text(st, 3), col_text(st, 4), col_text(st, 5),
+                       store_parse_date(col_text(st, 1)), col_text(st, 6), col_text(st, 7), col_text(st, 8)};
+        if (fn(&c, ud)) {
+            rc = JKB_ESTOP;
+            break;
+        }
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = db_fail(d, err, "reading the claims");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static jkb_status sq_claims_count(jkb_store *s, int64_t *n, jkb_err *err)
+{
+    sq3 *d = s->impl;
+    sqlite3_stmt *st = NULL;
+    jkb_status rc = JKB_OK;
+    if (sqlite3_prepare_v2(d->db, "SELECT count(*) FROM claims", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(d, err, "counting the claims");
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    else
+        rc = db_fail(d, err, "counting the claims");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static jkb_status sq_links_clear(jkb_store *s, jkb_err *err)
+{
+    return exec(s->impl, "DELETE FROM claim_links", err, "clearing the claim links");
+}
+
+static jkb_status sq_link_put(jkb_store *s, const jkb_claim_link *l, jkb_err *err)
+{
+    sq3 *d = s->impl;
+    sqlite3_stmt *st = NULL;
+    jkb_status rc = JKB_OK;
+    if (sqlite3_prepare_v2(d->db,
+                           "INSERT OR REPLACE INTO claim_links(claim_id, notice_id, score, reason, delay_days,"
+                           " delay_approx, claim_json, linked_at)"
+                           " SELECT ?1, id, ?3, ?4, ?5, ?6, ?7, ?8 FROM notices WHERE id = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(d, err, "keeping a claim link");
+    bind_text(st, 1, l->claim_id);
+    sqlite3_bind_int64(st, 2, l->notice_id);
+    sqlite3_bind_double(st, 3, l->score);
+    bind_text(st, 4, l->reason);
+    if (l->has_delay)
+        sqlite3_bind_int(st, 5, l->delay_days);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_int(st, 6, l->delay_approx != 0);
+    bind_text(st, 7, l->claim_json);
+    bind_text(st, 8, l->linked_at);
+    if (run(st) != SQLITE_OK)
+        rc = db_fail(d, err, "keeping a claim link");
+    else if (sqlite3_changes(d->db) == 0)
+        rc = store_fail(err, JKB_ENOTFOUND, "no notice %lld in the casebook", (long long)l->notice_id);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static jkb_status sq_incident_links(jkb_store *s, int64_t incident_id, jkb_link_fn fn, void *ud, jkb_err *err)
+{
+    sq3 *d = s->impl;
+    sqlite3_stmt *st = NULL;
+    jkb_status rc = JKB_OK;
+    if (sqlite3_prepare_v2(d->db,
+                           "SELECT l.claim_id, l.claim_json, l.notice_id, l.score, l.reason, l.delay_days,"
+                           " l.delay_approx, l.linked_at FROM claim_links l JOIN notices n ON n.id = l.notice_id"
+                           " WHERE n.incident_id = ?1 ORDER BY l.score DESC, l.claim_id, l.notice_id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(d, err, "reading the claim links");
+    sqlite3_bind_int64(st, 1, incident_id);
+    int r;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        jkb_claim_link l = {col_text(st, 0),
+                            col_text(st, 1),
+                            sqlite3_column_int64(st, 2),
+                            sqlite3_column_double(st, 3),
+                            col_text(st, 4),
+                            sqlite3_column_type(st, 5) != SQLITE_NULL,
+                            (int32_t)sqlite3_column_int(st, 5),
+                            sqlite3_column_int(st, 6),
+                            col_text(st, 7)};
+        if (fn(&l, ud)) {
+            rc = JKB_ESTOP;
+            break;
+        }
+    }
+    if (!rc && r != SQLITE_DONE)
+        rc = db_fail(d, err, "reading the claim links");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 const store_ops jkb_store_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -1615,4 +1754,10 @@ const store_ops jkb_store_sqlite_ops = {
     .stats = sq_stats,
     .each_record = sq_each_record,
     .each_text = sq_each_text,
+    .claim_put = sq_claim_put,
+    .claims = sq_claims,
+    .claims_count = sq_claims_count,
+    .links_clear = sq_links_clear,
+    .link_put = sq_link_put,
+    .incident_links = sq_incident_links,
 };

@@ -988,3 +988,87 @@ out:
     query_free(&sq);
     return rc;
 }
+
+/* ------------------------------------------------------------ claims */
+
+static void utc_now(char out[21])
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+jkb_status jkb_store_claim_put(jkb_store *s, const jkb_claim *c, int *added, jkb_err *err)
+{
+    if (!s || !c)
+        return store_fail(err, JKB_EINVAL, "no casebook or claim");
+    if (!c->id || !*c->id)
+        return store_fail(err, JKB_EINVAL, "a claim to keep needs its id");
+    if ((!c->victim || !*c->victim) && (!c->domain || !*c->domain))
+        return store_fail(err, JKB_EINVAL, "a claim needs a victim or a domain");
+    if (!s->in_tx)
+        return store_fail(err, JKB_EINVAL, "jkb_store_claim_put needs an open transaction (jkb_store_begin)");
+    /* as precise as it was posted: a year, a month or a day */
+    char claimed[11];
+    const char *cp = NULL;
+    jkb_date d = c->claimed;
+    if (d.y >= 1 && d.y <= 9999) {
+        jkb_date f = {d.y, d.m >= 1 && d.m <= 12 ? d.m : 1, d.m >= 1 && d.m <= 12 && d.d >= 1 && d.d <= 31 ? d.d : 1};
+        fmt_date(claimed, f);
+        claimed[d.m < 1 || d.m > 12 ? 4 : d.d < 1 || d.d > 31 ? 7 : 10] = 0;
+        cp = claimed;
+    }
+    char now[21];
+    utc_now(now);
+    int a = 0;
+    jkb_status rc = s->ops->claim_put(s, c, cp, now, &a, err);
+    if (!rc && added)
+        *added = a;
+    return rc;
+}
+
+jkb_status jkb_store_claims(jkb_store *s, jkb_claim_fn fn, void *ud, jkb_err *err)
+{
+    if (!s || !fn)
+        return store_fail(err, JKB_EINVAL, "no casebook or callback");
+    return s->ops->claims(s, fn, ud, err);
+}
+
+jkb_status jkb_store_claims_count(jkb_store *s, int64_t *n, jkb_err *err)
+{
+    if (!s || !n)
+        return store_fail(err, JKB_EINVAL, "no casebook");
+    return s->ops->claims_count(s, n, err);
+}
+
+jkb_status jkb_store_links_clear(jkb_store *s, jkb_err *err)
+{
+    if (!s)
+        return store_fail(err, JKB_EINVAL, "no casebook");
+    if (!s->in_tx)
+        return store_fail(err, JKB_EINVAL, "jkb_store_links_clear needs an open transaction (jkb_store_begin)");
+    return s->ops->links_clear(s, err);
+}
+
+jkb_status jkb_store_link_put(jkb_store *s, const jkb_claim_link *l, jkb_err *err)
+{
+    if (!s || !l || !l->claim_id || !*l->claim_id || !l->claim_json)
+        return store_fail(err, JKB_EINVAL, "a link needs its claim's id and JSON");
+    if (!s->in_tx)
+        return store_fail(err, JKB_EINVAL, "jkb_store_link_put needs an open transaction (jkb_store_begin)");
+    if (!(l->score >= 0.0 && l->score <= 1.0))
+        return store_fail(err, JKB_EINVAL, "a link's score is between 0 and 1");
+    jkb_claim_link k = *l;
+    char now[21];
+    utc_now(now);
+    k.linked_at = now;
+    return s->ops->link_put(s, &k, err);
+}
+
+jkb_status jkb_store_incident_links(jkb_store *s, int64_t incident_id, jkb_link_fn fn, void *ud, jkb_err *err)
+{
+    if (!s || !fn)
+        return store_fail(err, JKB_EINVAL, "no casebook or callback");
+    return s->ops->incident_links(s, incident_id, fn, ud, err);
+}

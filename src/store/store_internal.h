@@ -129,6 +129,17 @@ typedef struct store_ops {
     /* Every notice matching sq with its incident, for the timing. */
     jkb_status (*each_record)(jkb_store *s, const store_query *sq, store_record_fn fn, void *ud, jkb_err *err);
     jkb_status (*each_text)(jkb_store *s, jkb_text_fn fn, void *ud, jkb_err *err);
+    /* Claims (schema 2). claimed: "YYYY", "YYYY-MM", "YYYY-MM-DD" or NULL;
+     * now: the import time. *added: 0 when the id was there. */
+    jkb_status (*claim_put)(jkb_store *s, const jkb_claim *c, const char *claimed, const char *now, int *added,
+                            jkb_err *err);
+    /* In order of import; the backend reads claimed with store_parse_date. */
+    jkb_status (*claims)(jkb_store *s, jkb_claim_fn fn, void *ud, jkb_err *err);
+    jkb_status (*claims_count)(jkb_store *s, int64_t *n, jkb_err *err);
+    jkb_status (*links_clear)(jkb_store *s, jkb_err *err);
+    /* l->linked_at is set; a missing notice is JKB_ENOTFOUND. */
+    jkb_status (*link_put)(jkb_store *s, const jkb_claim_link *l, jkb_err *err);
+    jkb_status (*incident_links)(jkb_store *s, int64_t incident_id, jkb_link_fn fn, void *ud, jkb_err *err);
 } store_ops;
 
 struct jkb_store {

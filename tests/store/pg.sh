@@ -144,6 +144,21 @@ wait $W2 || fail "the second of two writers: $(tail -n 2 "$T/w2")"
 [ "$(psql_db jkbtwo -c "SELECT count(case_id) - count(DISTINCT case_id) FROM notices")" = 0 ] ||
     fail "two writers gave a case_id twice"
 
+# ---- a casebook of schema 1 (before claims) is upgraded, then keeps claims ----
+psql_db jkbtwo -c "DROP TABLE claim_links; DROP TABLE claims; UPDATE meta SET value = '1' WHERE key = 'schema_version'" \
+    >/dev/null || fail "cannot make a schema 1 casebook"
+expect 0 "$BIN" search --db "$TWO" 不正アクセス
+[ "$(psql_db jkbtwo -c "SELECT value FROM meta WHERE key = 'schema_version'")" = 2 ] ||
+    fail "the schema 1 casebook was not upgraded"
+[ "$(count jkbtwo notices)" = "$STORED" ] || fail "upgrading changed the notices"
+printf '・医療法人翠嶺会\n' >"$T/claims.txt"
+expect 0 "$BIN" claims import --db "$TWO" --group LockBit --date 2024-12 "$T/claims.txt"
+has '1 claims read, 1 new; the casebook holds 1' err
+[ "$(count jkbtwo claims)" = 1 ] || fail "the claim is not in the PostgreSQL casebook"
+[ "$(count jkbtwo claim_links)" = 1 ] || fail "the claim was not linked to the hospital's notice"
+expect 0 "$BIN" claims import --db "$TWO" --group LockBit --date 2024-12 "$T/claims.txt"
+[ "$(count jkbtwo claims)" = 1 ] || fail "the same claim imported twice is kept twice"
+
 # ---- a casebook from a newer jikenbo is refused, untouched ----
 psql_db jkbcmd -c "UPDATE meta SET value = '99' WHERE key = 'schema_version'" || fail "cannot set the version"
 expect 1 "$BIN" search --db "$DB"

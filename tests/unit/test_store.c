@@ -1056,6 +1056,201 @@ static void test_schema_versions(void **state)
     assert_int_equal(jkb_store_open("mysql://x", &s, &err), JKB_EINVAL);
 }
 
+/* ---- leak-site claims (schema 2) ---- */
+
+typedef struct claim_rows {
+    int n;
+    char id[8][20];
+    char claimed[8][12];
+    char victim[8][64];
+} claim_rows;
+
+static int on_claim(const jkb_claim *c, void *ud)
+{
+    claim_rows *r = ud;
+    if (r->n < 8) {
+        snprintf(r->id[r->n], 20, "%s", c->id ? c->id : "");
+        if (c->claimed.y)
+            snprintf(r->claimed[r->n], 12, "%04d-%02d-%02d", c->claimed.y, c->claimed.m, c->claimed.d);
+        snprintf(r->victim[r->n], 64, "%s", c->victim ? c->victim : "");
+    }
+    r->n++;
+    return 0;
+}
+
+typedef struct link_rows {
+    int n;
+    int64_t notice[8];
+    double score[8];
+    char claim_id[8][20];
+    int has_delay[8];
+    int32_t delay[8];
+    char reason[8][64];
+    int json_ok;
+} link_rows;
+
+static int on_link(const jkb_claim_link *l, void *ud)
+{
+    link_rows *r = ud;
+    if (r->n < 8) {
+        r->notice[r->n] = l->notice_id;
+        r->score[r->n] = l->score;
+        snprintf(r->claim_id[r->n], 20, "%s", l->claim_id);
+        r->has_delay[r->n] = l->has_delay;
+        r->delay[r->n] = l->delay_days;
+        snprintf(r->reason[r->n], 64, "%s", l->reason ? l->reason : "");
+        r->json_ok += l->claim_json && l->claim_json[0] == '{' && l->linked_at && strlen(l->linked_at) == 20;
+    }
+    r->n++;
+    return 0;
+}
+
+static void test_claims_kept(void **state)
+{
+    (void)state;
+    jkb_store *s = fresh(NULL, 0);
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    int64_t a, b, c;
+    begin(s);
+    spec first = {.text = "第1報 ランサムウェア被害", .title = "ランサムウェア被害について(第1報)", .org = "株式会社ツバキ",
+                  .y = 2023, .m = 3, .d = 1, .report_no = 1};
+    spec follow = {.text = "第2報 ランサムウェア被害", .title = "ランサムウェア被害について(第2報)", .org = "株式会社ツバキ",
+                   .y = 2023, .m = 3, .d = 20, .report_no = 2};
+    spec other = {.text = "誤送信について", .title = "メール誤送信について", .org = "株式会社カエデ", .y = 2023, .m = 5, .d = 2};
+    assert_int_equal(put_spec(s, &first, NULL, &a), JKB_OK);
+    assert_int_equal(put_spec(s, &follow, NULL, &b), JKB_OK);
+    assert_int_equal(put_spec(s, &other, NULL, &c), JKB_OK);
+    /* claims: a day, a month, a year of precision; one without a victim */
+    jkb_claim k1 = {"00000000000000a1", "株式会社ツバキ", NULL, NULL, "LockBit", {2023, 2, 27}, "t1", NULL, "JP"};
+    jkb_claim k2 = {"00000000000000a2", NULL, NULL, "tsubaki.example.jp", "akira", {2023, 2, 0}, "t2", NULL, NULL};
+    jkb_claim k3 = {"00000000000000a3", "O'Brien \"Ltd\"; DROP TABLE claims;--", NULL, NULL, NULL, {2022, 0, 0},
+                    NULL, NULL, NULL};
+    int added = -1;
+    assert_int_equal(jkb_store_claim_put(s, &k1, &added, &err), JKB_OK);
+    assert_int_equal(added, 1);
+    assert_int_equal(jkb_store_claim_put(s, &k2, &added, &err), JKB_OK);
+    assert_int_equal(jkb_store_claim_put(s, &k3, &added, &err), JKB_OK);
+    assert_int_equal(jkb_store_claim_put(s, &k1, &added, &err), JKB_OK);
+    assert_int_equal(added, 0); /* the same id again: kept once */
+    jkb_claim bad = {"00000000000000a4", NULL, NULL, NULL, "x", {0, 0, 0}, NULL, NULL, NULL};
+    assert_int_equal(jkb_store_claim_put(s, &bad, &added, &err), JKB_EINVAL);
+    jkb_claim noid = k1;
+    noid.id = NULL;
+    assert_int_equal(jkb_store_claim_put(s, &noid, &added, &err), JKB_EINVAL);
+    /* links: to a notice of the incident (the follow-up) and to the other */
+    jkb_claim_link l1 = {"00000000000000a1", "{\"id\":\"00000000000000a1\"}", b, 0.93, "name = name", 1, 21, 0, NULL};
+    jkb_claim_link l2 = {"00000000000000a2", "{\"id\":\"00000000000000a2\"}", a, 0.6, NULL, 0, 0, 0, NULL};
+    jkb_claim_link l3 = {"00000000000000a3", "{\"id\":\"00000000000000a3\"}", c, 0.7, "x", 1, -3, 1, NULL};
+    jkb_claim_link gone = {"00000000000000a3", "{}", c + 1000, 0.7, NULL, 0, 0, 0, NULL};
+    assert_int_equal(jkb_store_link_put(s, &l1, &err), JKB_OK);
+    assert_int_equal(jkb_store_link_put(s, &l2, &err), JKB_OK);
+    assert_int_equal(jkb_store_link_put(s, &l3, &err), JKB_OK);
+    assert_int_equal(jkb_store_link_put(s, &gone, &err), JKB_ENOTFOUND);
+    jkb_claim_link wild = l1;
+    wild.score = 1.5;
+    assert_int_equal(jkb_store_link_put(s, &wild, &err), JKB_EINVAL);
+    commit(s);
+    /* outside a transaction, writes are refused */
+    assert_int_equal(jkb_store_claim_put(s, &k1, &added, &err), JKB_EINVAL);
+    assert_int_equal(jkb_store_link_put(s, &l1, &err), JKB_EINVAL);
+    assert_int_equal(jkb_store_links_clear(s, &err), JKB_EINVAL);
+
+    int64_t n = 0;
+    assert_int_equal(jkb_store_claims_count(s, &n, &err), JKB_OK);
+    assert_int_equal(n, 3);
+    claim_rows cr;
+    memset(&cr, 0, sizeof cr);
+    assert_int_equal(jkb_store_claims(s, on_claim, &cr, &err), JKB_OK);
+    assert_int_equal(cr.n, 3);
+    assert_string_equal(cr.id[0], "00000000000000a1"); /* in order of import */
+    assert_string_equal(cr.claimed[0], "2023-02-27");
+    assert_string_equal(cr.claimed[1], "2023-02-00"); /* month precision kept */
+    assert_string_equal(cr.claimed[2], "2022-00-00");
+    assert_string_equal(cr.victim[2], "O'Brien \"Ltd\"; DROP TABLE claims;--");
+
+    /* the incident of the first report: both links of its notices, best first */
+    hits h;
+    jkb_query q;
+    jkb_query_init(&q);
+    q.text = "ランサムウェア";
+    assert_int_equal(search(s, &q, &h, NULL, NULL), 2);
+    assert_int_equal(h.incident[0], h.incident[1]);
+    link_rows lr;
+    memset(&lr, 0, sizeof lr);
+    assert_int_equal(jkb_store_incident_links(s, h.incident[0], on_link, &lr, &err), JKB_OK);
+    assert_int_equal(lr.n, 2);
+    assert_int_equal(lr.json_ok, 2);
+    assert_int_equal(lr.notice[0], b);
+    assert_true(lr.score[0] > 0.92 && lr.score[0] < 0.94);
+    assert_int_equal(lr.has_delay[0], 1);
+    assert_int_equal(lr.delay[0], 21);
+    assert_string_equal(lr.reason[0], "name = name");
+    assert_int_equal(lr.notice[1], a);
+    assert_int_equal(lr.has_delay[1], 0);
+    assert_string_equal(lr.reason[1], "");
+    /* cleared in a transaction: none left */
+    begin(s);
+    assert_int_equal(jkb_store_links_clear(s, &err), JKB_OK);
+    commit(s);
+    memset(&lr, 0, sizeof lr);
+    assert_int_equal(jkb_store_incident_links(s, h.incident[0], on_link, &lr, &err), JKB_OK);
+    assert_int_equal(lr.n, 0);
+    /* a rolled-back link is not there either */
+    begin(s);
+    assert_int_equal(jkb_store_link_put(s, &l1, &err), JKB_OK);
+    assert_int_equal(jkb_store_rollback(s, &err), JKB_OK);
+    assert_int_equal(jkb_store_incident_links(s, h.incident[0], on_link, &lr, &err), JKB_OK);
+    assert_int_equal(lr.n, 0);
+    jkb_store_close(s);
+}
+
+/* A casebook of schema 1 (before claims) is upgraded in place when it is
+ * opened, its notices untouched. */
+static void test_upgrade_from_1(void **state)
+{
+    (void)state;
+    if (!is_sqlite())
+        skip(); /* tests/store/pg.sh upgrades a PostgreSQL casebook */
+    char url[512];
+    jkb_store *s = fresh(url, sizeof url);
+    begin(s);
+    spec sp = {.text = "不正アクセスについて", .title = "不正アクセスについて", .org = "株式会社ナデシコ", .y = 2023,
+                .m = 4, .d = 1};
+    int64_t id;
+    assert_int_equal(put_spec(s, &sp, NULL, &id), JKB_OK);
+    commit(s);
+    jkb_store_close(s);
+    /* what version 1 had: no claims tables */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(url, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "DROP TABLE claim_links; DROP TABLE claims;"
+                                  " UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    s = NULL;
+    assert_int_equal(jkb_store_open(url, &s, &err), JKB_OK);
+    int64_t n = -1;
+    assert_int_equal(jkb_store_claims_count(s, &n, &err), JKB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(text_hits(s, "不正アクセス"), 1);
+    one g = get(s, id);
+    assert_string_equal(g.text, "不正アクセスについて");
+    jkb_store_close(s);
+    assert_int_equal(sqlite3_open(url, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), JKB_STORE_SCHEMA);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -1081,6 +1276,7 @@ int main(void)
         cmocka_unit_test(test_timing),         cmocka_unit_test(test_get_and_texts),
         cmocka_unit_test(test_extracted),      cmocka_unit_test(test_update_moves),
         cmocka_unit_test(test_schema_versions),
+        cmocka_unit_test(test_claims_kept),    cmocka_unit_test(test_upgrade_from_1),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
