@@ -47,7 +47,7 @@ _jikenbo()
         reindex) opts="--db --help --lexicon" ;;
         serve) opts="--db --help --listen --max-body --quiet --threads --token-file" ;;
         report) opts="--actor --authority --category --data-class --db --help --org-kind --out --since --title --until" ;;
-        claims) opts="import list report --all-notices --claims --date --db --format --from-casebook --group --help --japan --min-score --no-casebook --orgs --since --source --type --until --window --with-casebook" ;;
+        claims) opts="import link list report --all-notices --claims --date --db --format --from-casebook --group --help --japan --min-score --no-casebook --orgs --since --source --type --until --window --with-casebook" ;;
         help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then

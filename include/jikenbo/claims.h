@@ -23,17 +23,7 @@ extern "C" {
 
 /* ---- claims ---- */
 
-typedef struct jkb_claim {
-    const char *id;          /* 16 hex digits from (group, victim, domain, date); computed when NULL */
-    const char *victim;      /* the name as posted ("…" or "..." at the end: cut by the site); may be NULL */
-    const char *victim_alt;  /* another form of the name (an English name); may be NULL */
-    const char *domain;      /* a host, lower case, no scheme or path; may be NULL (not both with victim) */
-    const char *group;       /* the gang as written ("lockbit3", "LockBit 3.0"); may be NULL */
-    jkb_date claimed;        /* y == 0: unknown; m == 0 or d == 0: year or month precision */
-    const char *source;      /* the file, URL or "casebook:ID" it came from; may be NULL */
-    const char *description; /* may be NULL */
-    const char *country;     /* may be NULL */
-} jkb_claim;
+/* jkb_claim, one claim, is declared in store.h (the casebook keeps them). */
 
 /* A set of claims, unique by id, in the order they were first added. */
 typedef struct jkb_claims jkb_claims;
@@ -84,11 +74,13 @@ jkb_status jkb_claims_from_record(jkb_claims *c, const char *record_json, size_t
  * group, claimed, source, description, country (nulls kept). */
 jkb_status jkb_claim_write_json(const jkb_claim *cl, jkb_write_fn fn, void *ud);
 
-/* The claims file kept beside a casebook until the store holds claims
- * itself: "PATH.claims.ndjson" for a SQLite casebook (path, sqlite:PATH,
- * file:PATH?…). JKB_EINVAL for other casebooks (the caller names a file). */
+/* The claims file that jikenbo before schema 2 kept beside a SQLite
+ * casebook: "PATH.claims.ndjson" (path, sqlite:PATH, file:PATH?…); the
+ * casebook holds its claims now, and such a file is imported into it once.
+ * JKB_EINVAL for other casebooks. */
 jkb_status jkb_claims_path(const char *db_url, char *buf, size_t cap, jkb_err *err);
-/* Read a claims file into c (a missing file is an empty set). */
+/* Read a claims file (NDJSON, as jkb_claim_write_json writes) into c (a
+ * missing file is an empty set). */
 jkb_status jkb_claims_load(jkb_claims *c, const char *path, jkb_err *err);
 /* Write c to path whole: a temporary file beside it, synced, renamed over. */
 jkb_status jkb_claims_save(const jkb_claims *c, const char *path, jkb_err *err);
@@ -185,6 +177,21 @@ typedef struct jkb_report_opts {
  * (in order of disclosure). */
 jkb_status jkb_claims_report(jkb_linker *l, const jkb_claims *c, const jkb_report_opts *o, jkb_match_fn fn, void *ud,
                              jkb_err *err);
+
+/* ---- claims in the casebook ---- */
+
+/* Add the casebook's kept claims to c. *n_added (may be NULL): new to c. */
+jkb_status jkb_claims_load_store(jkb_claims *c, jkb_store *s, size_t *n_added, jkb_err *err);
+/* Keep every claim of c in the casebook (inside the caller's transaction).
+ * *n_added (may be NULL): those it did not hold yet. */
+jkb_status jkb_claims_store(const jkb_claims *c, jkb_store *s, size_t *n_added, jkb_err *err);
+/* Match every claim the casebook holds (kept ones and those of its
+ * leak_claim records) to its notices as the claims report does (o: window
+ * and minimum score, NULL: the defaults) and replace the casebook's links
+ * with the matched pairs, in one transaction of its own. It reads the whole
+ * casebook. *n_claims, *n_links (may be NULL): claims matched, links kept. */
+jkb_status jkb_claims_link_store(jkb_store *s, const jkb_link_opts *o, size_t *n_claims, size_t *n_links,
+                                 jkb_err *err);
 
 /* ---- the name forms matching uses (for tests and tools) ---- */
 

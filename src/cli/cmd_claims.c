@@ -1,12 +1,15 @@
 /*
  * jikenbo claims: import leak-site claims (ransomwatch JSON, plain victim
- * lists, the casebook's own leak_claim records) into the claims file beside
- * the casebook, list them, and report them against the casebook's notices.
+ * lists, the casebook's own leak_claim records) into the casebook, link them
+ * to its notices, list them, and report them against the casebook.
  */
+#include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <utf8proc.h>
 
 #include "cli.h"
@@ -164,14 +167,15 @@ static int opt_val(int argc, char **argv, int *i, const char *name, const char *
     return 1;
 }
 
-enum { SUB_IMPORT, SUB_LIST, SUB_REPORT };
+enum { SUB_IMPORT, SUB_LIST, SUB_REPORT, SUB_LINK };
 
 /* Parse the options of a subcommand; returns CLI_OK or CLI_USAGE. */
 static int parse_opts(int sub, int argc, char **argv, copts *o)
 {
     memset(o, 0, sizeof *o);
     o->db = default_db();
-    const char *e = getenv("JIKENBO_CLAIMS");
+    /* import reads only the files it is given */
+    const char *e = sub == SUB_IMPORT ? NULL : getenv("JIKENBO_CLAIMS");
     o->claims_path = e && *e ? e : NULL;
     o->fmt = FMT_TABLE;
     jkb_link_opts_init(&o->link);
@@ -181,7 +185,8 @@ static int parse_opts(int sub, int argc, char **argv, copts *o)
         int r;
         if (dashdash || a[0] != '-' || strcmp(a, "-") == 0) {
             if (sub != SUB_IMPORT) {
-                cli_error("claims %s takes no files (%s)", sub == SUB_LIST ? "list" : "report", a);
+                cli_error("claims %s takes no files (%s)",
+                          sub == SUB_LIST ? "list" : sub == SUB_LINK ? "link" : "report", a);
                 return CLI_USAGE;
             }
             if (o->n_files == sizeof o->files / sizeof o->files[0]) {
@@ -201,7 +206,7 @@ static int parse_opts(int sub, int argc, char **argv, copts *o)
             if (r < 0)
                 return CLI_USAGE;
             o->claims_path = v;
-        } else if (sub != SUB_IMPORT && ((r = opt_val(argc, argv, &i, "--format", &v)) != 0 ||
+        } else if (sub != SUB_IMPORT && sub != SUB_LINK && ((r = opt_val(argc, argv, &i, "--format", &v)) != 0 ||
                                          (r = opt_val(argc, argv, &i, "-f", &v)) != 0)) {
             if (r < 0)
                 return CLI_USAGE;
@@ -242,16 +247,16 @@ static int parse_opts(int sub, int argc, char **argv, copts *o)
                 cli_error("--date takes 2023, 2023-01 or 2023-01-30, not '%s'", v);
                 return CLI_USAGE;
             }
-        } else if (sub != SUB_IMPORT && strcmp(a, "--japan") == 0) {
+        } else if ((sub == SUB_LIST || sub == SUB_REPORT) && strcmp(a, "--japan") == 0) {
             o->japan = 1;
-        } else if (sub != SUB_IMPORT && strcmp(a, "--no-casebook") == 0) {
+        } else if ((sub == SUB_LIST || sub == SUB_REPORT) && strcmp(a, "--no-casebook") == 0) {
             o->no_casebook = 1;
         } else if (sub == SUB_LIST && strcmp(a, "--with-casebook") == 0) {
             o->no_casebook = 0;
             o->from_casebook = 1;
         } else if (sub == SUB_REPORT && strcmp(a, "--all-notices") == 0) {
             o->all_notices = 1;
-        } else if (sub != SUB_IMPORT && ((r = opt_val(argc, argv, &i, "--since", &v)) != 0 ||
+        } else if ((sub == SUB_LIST || sub == SUB_REPORT) && ((r = opt_val(argc, argv, &i, "--since", &v)) != 0 ||
                                          (r = opt_val(argc, argv, &i, "--until", &v)) != 0)) {
             if (r < 0)
                 return CLI_USAGE;
@@ -260,14 +265,14 @@ static int parse_opts(int sub, int argc, char **argv, copts *o)
                 cli_error("%s takes 2023, 2023-01 or 2023-01-30, not '%s'", since ? "--since" : "--until", v);
                 return CLI_USAGE;
             }
-        } else if (sub == SUB_REPORT && (r = opt_val(argc, argv, &i, "--window", &v)) != 0) {
+        } else if (sub != SUB_LIST && (r = opt_val(argc, argv, &i, "--window", &v)) != 0) {
             if (r < 0)
                 return CLI_USAGE;
             if (parse_uint(v, 36500, &o->link.window_days) != 0 || o->link.window_days == 0) {
                 cli_error("--window takes a number of days (1 to 36500), not '%s'", v);
                 return CLI_USAGE;
             }
-        } else if (sub == SUB_REPORT && (r = opt_val(argc, argv, &i, "--min-score", &v)) != 0) {
+        } else if (sub != SUB_LIST && (r = opt_val(argc, argv, &i, "--min-score", &v)) != 0) {
             if (r < 0)
                 return CLI_USAGE;
             if (parse_score(v, &o->link.min_score) != 0 || o->link.min_score <= 0) {
@@ -288,27 +293,6 @@ static int parse_opts(int sub, int argc, char **argv, copts *o)
         }
     }
     return CLI_OK;
-}
-
-/* The claims file: --claims, $JIKENBO_CLAIMS, or beside the casebook. */
-static int claims_file(const copts *o, char *buf, size_t cap)
-{
-    jkb_err err;
-    memset(&err, 0, sizeof err);
-    if (o->claims_path) {
-        size_t n = strlen(o->claims_path);
-        if (n + 1 > cap) {
-            cli_error("--claims: the path is too long");
-            return -1;
-        }
-        memcpy(buf, o->claims_path, n + 1);
-        return 0;
-    }
-    if (jkb_claims_path(o->db, buf, cap, &err) != JKB_OK) {
-        cli_error("%s", err.msg);
-        return -1;
-    }
-    return 0;
 }
 
 /* The claims of the casebook's leak_claim records. */
@@ -422,6 +406,95 @@ static int load_claims(const char *path, jkb_claims *c)
     return 0;
 }
 
+/* Keep every claim of c in the casebook, in one transaction. */
+static int store_claims(jkb_store *s, const jkb_claims *c, size_t *added)
+{
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    if (jkb_store_begin(s, &err) != JKB_OK || jkb_claims_store(c, s, added, &err) != JKB_OK ||
+        jkb_store_commit(s, &err) != JKB_OK) {
+        jkb_store_rollback(s, NULL);
+        cli_error("keeping the claims in the casebook: %s", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Before schema 2 the claims of a SQLite casebook lived in a file beside it
+ * (PATH.claims.ndjson): the first claims command moves them in and renames
+ * the file PATH.claims.ndjson.imported, so that nothing is lost or read
+ * twice. */
+static int adopt_claims_file(jkb_store *s, const char *db)
+{
+    char path[4096], done[4200];
+    jkb_claims *c = NULL;
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    if (strcmp(jkb_store_backend(s), "sqlite") != 0 || jkb_claims_path(db, path, sizeof path, &err) != JKB_OK ||
+        access(path, F_OK) != 0)
+        return 0;
+    int rc = -1;
+    size_t added = 0;
+    if (jkb_claims_new(&c, &err) != JKB_OK || load_claims(path, c) != 0 || store_claims(s, c, &added) != 0)
+        goto out;
+    snprintf(done, sizeof done, "%s.imported", path);
+    if (rename(path, done) != 0) {
+        cli_error("%s: its claims are in the casebook now, but it could not be renamed: %s", path, strerror(errno));
+        goto out;
+    }
+    fprintf(stderr, "%s: %zu claims moved into the casebook (%zu new); the file is now %s\n", path,
+            jkb_claims_count(c), added, done);
+    rc = 0;
+out:
+    jkb_claims_free(c);
+    return rc;
+}
+
+/* The casebook, with the claims of an earlier version's file moved in. */
+static int open_casebook(const char *db, jkb_store **s)
+{
+    if (open_store(db, s) != 0)
+        return -1;
+    if (adopt_claims_file(*s, db) != 0) {
+        jkb_store_close(*s);
+        *s = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* Every claim there is to look at: the casebook's, those of --claims FILE,
+ * and (with_casebook) those of its leak_claim records. */
+static int gather_claims(const copts *o, jkb_store *s, jkb_claims *c, int with_casebook)
+{
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    if (jkb_claims_load_store(c, s, NULL, &err) != JKB_OK) {
+        cli_error("reading the casebook's claims: %s", err.msg);
+        return -1;
+    }
+    if (o->claims_path && load_claims(o->claims_path, c) != 0)
+        return -1;
+    size_t nr = 0, na = 0;
+    if (with_casebook && casebook_claims(s, c, &nr, &na) != 0)
+        return -1;
+    return 0;
+}
+
+/* Link every claim to the casebook's notices again; 0 or -1. */
+static int relink(const copts *o, jkb_store *s)
+{
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    size_t nc = 0, nl = 0;
+    if (jkb_claims_link_store(s, &o->link, &nc, &nl, &err) != JKB_OK) {
+        cli_error("linking the claims to the casebook: %s", err.msg);
+        return -1;
+    }
+    fprintf(stderr, "linked: %zu claims, %zu links to the casebook's notices\n", nc, nl);
+    return 0;
+}
+
 /* ================================================================ import */
 
 static int claims_import(int argc, char **argv)
@@ -430,22 +503,19 @@ static int claims_import(int argc, char **argv)
     int rc = parse_opts(SUB_IMPORT, argc, argv, &o);
     jkb_claims *c = NULL;
     jkb_store *s = NULL;
-    char path[4096];
     jkb_err err;
     memset(&err, 0, sizeof err);
     if (rc)
         return rc;
-    if (!o.n_files && !o.from_casebook) {
+    if (!o.n_files && !o.from_casebook && !o.claims_path) {
         cli_error("claims import needs a FILE (or - for stdin) or --from-casebook");
         return CLI_USAGE;
     }
-    if (claims_file(&o, path, sizeof path) != 0)
-        return CLI_FAILED;
-    if (jkb_claims_new(&c, &err) != JKB_OK || load_claims(path, c) != 0) {
+    if (jkb_claims_new(&c, &err) != JKB_OK) {
         rc = CLI_FAILED;
         goto out;
     }
-    size_t before = jkb_claims_count(c), total_read = 0;
+    size_t total_read = 0;
     for (size_t i = 0; i < o.n_files; i++) {
         cli_input in;
         char why[256];
@@ -470,30 +540,64 @@ static int claims_import(int argc, char **argv)
             rc = CLI_FAILED;
             continue;
         }
-        fprintf(stderr, "%s: %zu claims, %zu new\n", f, nr, na);
+        fprintf(stderr, "%s: %zu claims\n", f, nr);
         total_read += nr;
+    }
+    if (o.claims_path) {
+        size_t before = jkb_claims_count(c);
+        if (load_claims(o.claims_path, c) != 0) {
+            rc = CLI_FAILED;
+        } else {
+            fprintf(stderr, "%s: %zu claims\n", o.claims_path, jkb_claims_count(c) - before);
+            total_read += jkb_claims_count(c) - before;
+        }
+    }
+    if (open_casebook(o.db, &s) != 0) {
+        rc = CLI_FAILED;
+        goto out;
     }
     if (o.from_casebook) {
         size_t nr = 0, na = 0;
-        if (open_store(o.db, &s) != 0 || casebook_claims(s, c, &nr, &na) != 0) {
+        if (casebook_claims(s, c, &nr, &na) != 0) {
             rc = CLI_FAILED;
         } else {
-            fprintf(stderr, "casebook %s: %zu claims, %zu new\n", o.db, nr, na);
+            fprintf(stderr, "casebook %s: %zu claims in its leak_claim records\n", o.db, nr);
             total_read += nr;
         }
     }
-    size_t added = jkb_claims_count(c) - before;
-    if (added) {
-        if (jkb_claims_save(c, path, &err) != JKB_OK) {
-            cli_error("%s", err.msg);
-            rc = CLI_FAILED;
-            goto out;
-        }
+    size_t added = 0;
+    int64_t held = 0;
+    if (store_claims(s, c, &added) != 0) {
+        rc = CLI_FAILED;
+        goto out;
     }
-    fprintf(stderr, "%zu claims read, %zu new; %s holds %zu\n", total_read, added, path, jkb_claims_count(c));
+    if (jkb_store_claims_count(s, &held, &err) != JKB_OK) {
+        cli_error("counting the casebook's claims: %s", err.msg);
+        rc = CLI_FAILED;
+        goto out;
+    }
+    fprintf(stderr, "%zu claims read, %zu new; the casebook holds %lld\n", total_read, added, (long long)held);
+    if (relink(&o, s) != 0)
+        rc = CLI_FAILED;
 out:
     jkb_store_close(s);
     jkb_claims_free(c);
+    return rc;
+}
+
+/* ================================================================ link */
+
+static int claims_link(int argc, char **argv)
+{
+    copts o;
+    int rc = parse_opts(SUB_LINK, argc, argv, &o);
+    jkb_store *s = NULL;
+    if (rc)
+        return rc;
+    if (open_casebook(o.db, &s) != 0)
+        return CLI_FAILED;
+    rc = relink(&o, s) != 0 ? CLI_FAILED : CLI_OK;
+    jkb_store_close(s);
     return rc;
 }
 
@@ -639,23 +743,14 @@ static int claims_list(int argc, char **argv)
     jkb_claims *c = NULL;
     jkb_store *s = NULL;
     json_t *arr = NULL;
-    char path[4096];
     jkb_err err;
     memset(&err, 0, sizeof err);
     if (rc)
         return rc;
-    if (claims_file(&o, path, sizeof path) != 0)
-        return CLI_FAILED;
-    if (jkb_claims_new(&c, &err) != JKB_OK || load_claims(path, c) != 0) {
+    if (jkb_claims_new(&c, &err) != JKB_OK || open_casebook(o.db, &s) != 0 ||
+        gather_claims(&o, s, c, o.from_casebook) != 0) {
         rc = CLI_FAILED;
         goto out;
-    }
-    if (o.from_casebook) {
-        size_t nr = 0, na = 0;
-        if (open_store(o.db, &s) != 0 || casebook_claims(s, c, &nr, &na) != 0) {
-            rc = CLI_FAILED;
-            goto out;
-        }
     }
     if (o.fmt == FMT_JSON)
         arr = json_array();
@@ -883,7 +978,6 @@ static int claims_report(int argc, char **argv)
     jkb_claims *all = NULL, *sel = NULL;
     jkb_store *s = NULL;
     jkb_linker *l = NULL;
-    char path[4096];
     jkb_err err;
     rep r;
     memset(&r, 0, sizeof r);
@@ -892,15 +986,13 @@ static int claims_report(int argc, char **argv)
         return rc;
     r.o = &o;
     r.section = -1;
-    if (claims_file(&o, path, sizeof path) != 0)
-        return CLI_FAILED;
     if (jkb_claims_new(&all, &err) != JKB_OK || jkb_claims_new(&sel, &err) != JKB_OK ||
         jkb_linker_new(&o.link, &l, &err) != JKB_OK) {
         cli_error("%s", err.msg);
         rc = CLI_FAILED;
         goto out;
     }
-    if (load_claims(path, all) != 0 || open_store(o.db, &s) != 0) {
+    if (open_casebook(o.db, &s) != 0 || gather_claims(&o, s, all, 0) != 0) {
         rc = CLI_FAILED;
         goto out;
     }
@@ -998,6 +1090,7 @@ void help_claims(FILE *f)
     fprintf(f,
             "usage: jikenbo claims import [options] FILE...    read leak-site claims (- for stdin)\n"
             "       jikenbo claims import --from-casebook      the casebook's own leak_claim records\n"
+            "       jikenbo claims link [options]              match the claims to the notices again\n"
             "       jikenbo claims list [options]\n"
             "       jikenbo claims report [options]\n"
             "\n"
@@ -1010,10 +1103,14 @@ void help_claims(FILE *f)
             "claimed but never disclosed, disclosed but never claimed, and the days between\n"
             "claim and disclosure. The casebook's own leak_claim records count as claims.\n"
             "\n"
+            "The casebook keeps the claims, and the pairs the report matches as links that\n"
+            "each notice's view shows (show, the web page). import links them; after an\n"
+            "ingest, claims link matches them to the new notices (it reads the whole casebook).\n"
+            "\n"
             "options:\n"
             "      --db PATH|URL      the casebook (default ./jikenbo.db, or $JIKENBO_DB)\n"
-            "      --claims PATH      the claims file (default: the casebook's path +\n"
-            "                         .claims.ndjson, or $JIKENBO_CLAIMS)\n"
+            "      --claims PATH      also the claims of this NDJSON file (or $JIKENBO_CLAIMS);\n"
+            "                         import keeps them in the casebook\n"
             "import:\n"
             "      --type T           auto (default), ransomwatch, list or ndjson\n"
             "      --group G          the group of a list's claims\n"
@@ -1028,11 +1125,12 @@ void help_claims(FILE *f)
             "      --until DATE       … up to DATE (2023, 2023-01 or 2023-01-30)\n"
             "      --with-casebook    list: also the casebook's own claims\n"
             "      --no-casebook      report: leave the casebook's leak_claim records out\n"
+            "import, link and report:\n"
+            "      --window DAYS      a claim and a notice further apart never match (365)\n"
+            "      --min-score S      drop matches below S (0.5)\n"
             "report:\n"
             "      --orgs FILE        a table of domain → organization name (tab, comma or\n"
             "                         space between), repeatable\n"
-            "      --window DAYS      a claim and a notice further apart never match (365)\n"
-            "      --min-score S      drop matches below S (0.5)\n"
             "      --all-notices      disclosed-unclaimed lists every incident, not only\n"
             "                         ransomware, unauthorized_access and malware\n"
             "  -h, --help             show this help\n"
@@ -1058,6 +1156,8 @@ int cmd_claims(int argc, char **argv)
         return claims_list(argc - 1, argv + 1);
     if (strcmp(sub, "report") == 0)
         return claims_report(argc - 1, argv + 1);
-    cli_error("no such claims command: %s (import, list or report)", sub);
+    if (strcmp(sub, "link") == 0)
+        return claims_link(argc - 1, argv + 1);
+    cli_error("no such claims command: %s (import, link, list or report)", sub);
     return CLI_USAGE;
 }

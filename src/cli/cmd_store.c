@@ -1299,6 +1299,11 @@ int cmd_ingest(int argc, char **argv)
     if (skipped && rc == CLI_OK)
         rc = CLI_FAILED;
     fprintf(stderr, "%zu stored, %zu unchanged, %zu updated, %zu skipped\n", stored, unchanged, updated, skipped);
+    int64_t n_claims = 0;
+    /* linking reads the whole casebook, too much to do at every ingest */
+    if ((stored || updated) && jkb_store_claims_count(s, &n_claims, NULL) == JKB_OK && n_claims > 0)
+        fprintf(stderr, "the casebook holds %lld leak-site claims: 'jikenbo claims link' matches them to the new "
+                        "notices\n", (long long)n_claims);
 out:
     if (started) {
         /* the worker has pushed MSG_END and returned */
@@ -1569,8 +1574,9 @@ void help_show(FILE *f)
                "\n"
                "Print a stored notice: its record, its reporting-obligation assessment (as 'jikenbo\n"
                "assess ID'), its text with each value's evidence marked in it («…»[field]; colored\n"
-               "on a terminal unless NO_COLOR is set), and its incident chain\n"
-               "(the first report and its follow-ups). ID is the number search prints.\n"
+               "on a terminal unless NO_COLOR is set), its incident chain (the first report and\n"
+               "its follow-ups), and the leak-site claims linked to the incident ('jikenbo claims\n"
+               "link'). ID is the number search prints.\n"
                "\n"
                "options:\n"
                "      --db PATH|URL  the casebook (default ./jikenbo.db, or $JIKENBO_DB)\n"
@@ -1831,6 +1837,25 @@ static int chain_row(const jkb_notice_row *r, void *ud)
     return 0;
 }
 
+/* A leak-site claim linked to the incident (`claims link`). */
+static int claim_link_row(const jkb_claim_link *l, void *ud)
+{
+    size_t *n = ud;
+    json_t *c = json_loads(l->claim_json ? l->claim_json : "", 0, NULL);
+    const char *g = json_string_value(json_object_get(c, "group"));
+    const char *d = json_string_value(json_object_get(c, "claimed"));
+    const char *v = json_string_value(json_object_get(c, "victim"));
+    const char *dom = json_string_value(json_object_get(c, "domain"));
+    if (!(*n)++)
+        printf("\nclaims (leak-site posts matched to this incident)\n");
+    printf("  %-7lld %-10s %-16s %s%s%s%s  score %.2f\n", (long long)l->notice_id, d ? d : "-", g ? g : "-",
+           v ? v : "", v && dom ? " " : "", dom ? dom : "", !v && !dom ? "-" : "", l->score);
+    if (l->reason)
+        printf("          %s\n", l->reason);
+    json_decref(c);
+    return 0;
+}
+
 static int show_json_text(const jkb_notice_row *r, void *ud)
 {
     (void)ud;
@@ -1905,6 +1930,9 @@ int cmd_show(int argc, char **argv)
         chain_ctx cc = {(int64_t)id, 0, c.color};
         printf("\n%sincident %lld%s\n", c.color ? "\033[1m" : "", (long long)c.incident, c.color ? "\033[0m" : "");
         st = jkb_store_incident(s, c.incident, chain_row, &cc, &err);
+        size_t n_claims = 0;
+        if (st == JKB_OK)
+            st = jkb_store_incident_links(s, c.incident, claim_link_row, &n_claims, &err);
         if (st != JKB_OK) {
             cli_error("%s", err.msg[0] ? err.msg : jkb_status_str(st));
             rc = CLI_FAILED;

@@ -1,7 +1,9 @@
 #!/bin/sh
 # jikenbo claims end to end: exit statuses of bad use, import of a plain list
-# and of ransomwatch JSON (again: nothing new), the claims file beside the
-# casebook (--claims, $JIKENBO_CLAIMS), list and report in every format, the
+# and of ransomwatch JSON (again: nothing new), kept in the casebook and
+# linked to its notices (show lists them; claims link again after an
+# ingest), an extra claims file (--claims, $JIKENBO_CLAIMS), the claims file
+# of an earlier version moved in once, list and report in every format, the
 # date window; then the issue's bar on the seed casebook (when ../shared is
 # there): the DarkTracer list and the タカミヤ claim name their organizations
 # once those notices are in the casebook, and are claimed-but-undisclosed
@@ -50,8 +52,8 @@ has 'no-such-file' err
 printf '[{"post_title": "x.co.jp",' >"$T/broken.json"
 expect 1 "$BIN" claims import --db "$DB" "$T/broken.json"
 has 'not JSON' err
-expect 1 "$BIN" claims list --db postgresql://localhost/none
-has 'claims' err
+expect 1 "$BIN" claims list --db postgresql://127.0.0.1:9/none
+has 'PostgreSQL' err
 
 # ---- a small casebook of test notices (invented organizations) ----
 cat >"$T/n1.txt" <<'EOF'
@@ -75,17 +77,25 @@ expect 0 "$BIN" ingest --db "$DB" "$T/n1.txt" "$T/n2.txt"
 
 printf 'hanamizuki.co\nUnknown Corp (unknown-example.com)\n' >"$T/list.txt"
 expect 0 "$BIN" claims import --db "$DB" --group lockbit3 --date 2023-01-07 "$T/list.txt"
-has '2 claims, 2 new' err
-[ -s "$DB.claims.ndjson" ] || fail "no claims file beside the casebook"
+has '2 claims read, 2 new; the casebook holds 2' err
+# hanamizuki.co reads as ハナミズキ: linked to its notice at import
+has 'linked: 2 claims, 1 links' err
+[ -e "$DB.claims.ndjson" ] && fail "claims written to a file beside the casebook, not into it"
+expect 0 "$BIN" show --db "$DB" 1
+has '^claims (leak-site posts' out
+has 'lockbit3' out
+has 'hanamizuki.co' out
+expect 0 "$BIN" show --db "$DB" 2
+grep -q '^claims (' "$T/out" && fail "show 2 lists claims that name another organization"
 expect 0 "$BIN" claims import --db "$DB" --group lockbit3 --date 2023-01-07 "$T/list.txt"
-has '2 claims, 0 new' err
+has '2 claims read, 0 new; the casebook holds 2' err
 cat >"$T/posts.json" <<'EOF'
 [{"post_title": "kotobuki-example.jp", "group_name": "akira", "discovered": "2023-01-28 10:00:00.000000"},
  {"post_title": "KOTOBUKI", "group_name": "akira", "discovered": "2020-01-28 10:00:00.000000"},
  {"post_title": "Some Company", "group_name": "play", "discovered": "2023-01-02 10:00:00.000000", "website": "https://www.hanamizuki-example.co.jp/"}]
 EOF
 expect 0 "$BIN" claims import --db "$DB" "$T/posts.json"
-has '3 claims, 3 new' err
+has '3 claims read, 3 new; the casebook holds 5' err
 expect 0 "$BIN" claims list --db "$DB" --format ndjson
 [ "$(wc -l <"$T/out")" -eq 5 ] || fail "claims list gives $(wc -l <"$T/out") lines, want 5"
 expect 0 "$BIN" claims list --db "$DB" --format json
@@ -121,11 +131,49 @@ has '^claimed_undisclosed,' out
 python3 -c 'import csv,sys; r=list(csv.reader(open(sys.argv[1]))); n=len(r[0]); sys.exit(0 if all(len(x)==n for x in r) else 1)' "$T/out" ||
     fail "csv rows of unequal length"
 expect 1 "$BIN" claims report --db "$DB" --orgs "$T/no-such-orgs.tsv"
-# another claims file
+# another claims file: read beside the casebook's, kept only by import
+printf '{"id":null,"victim":"Other Example KK","domain":"other-example.jp","group":"play","claimed":"2023-02"}\n' >"$T/other.ndjson"
 JIKENBO_CLAIMS=$T/other.ndjson expect 0 "$BIN" claims list --db "$DB" --format ndjson
-[ -s "$T/out" ] && fail "\$JIKENBO_CLAIMS names an empty claims file, yet claims were listed"
-expect 0 "$BIN" claims import --db "$DB" --claims "$T/other.ndjson" "$T/list.txt"
-[ -s "$T/other.ndjson" ] || fail "--claims: nothing written"
+[ "$(wc -l <"$T/out")" -eq 6 ] || fail "\$JIKENBO_CLAIMS: $(wc -l <"$T/out") claims listed, want the casebook's 5 and the file's 1"
+expect 0 "$BIN" claims list --db "$DB" --format ndjson
+[ "$(wc -l <"$T/out")" -eq 5 ] || fail "the file's claim listed without \$JIKENBO_CLAIMS or --claims"
+JIKENBO_CLAIMS=$T/other.ndjson expect 2 "$BIN" claims import --db "$DB"
+expect 0 "$BIN" claims import --db "$DB" --claims "$T/other.ndjson"
+has '1 claims read, 1 new; the casebook holds 6' err
+
+# a notice stored after the claims: ingest says how to link them, link does
+cat >"$T/n3.txt" <<'EOF'
+2023年1月25日
+株式会社サクラダ
+
+ランサムウェア被害の発生について
+
+当社のサーバーがランサムウェアによる攻撃を受けたことが判明しました。
+EOF
+printf '・株式会社サクラダ\n' >"$T/list2.txt"
+expect 0 "$BIN" claims import --db "$DB" --group akira --date 2023-01-15 "$T/list2.txt"
+expect 0 "$BIN" ingest --db "$DB" "$T/n3.txt"
+has "claims link" err
+expect 0 "$BIN" show --db "$DB" 3
+grep -q '^claims (' "$T/out" && fail "a claim linked before claims link ran"
+expect 0 "$BIN" claims link --db "$DB"
+has 'linked: ' err
+expect 0 "$BIN" show --db "$DB" 3
+has '^claims (' out
+has 'akira' out
+expect 2 "$BIN" claims link --db "$DB" --format json
+
+# the claims file of a casebook made before schema 2: moved in once
+L=$T/legacy.db
+expect 0 "$BIN" ingest --db "$L" "$T/n1.txt"
+printf '{"id":null,"victim":null,"domain":"hanamizuki.co","group":"lockbit3","claimed":"2023-01-07"}\n' >"$L.claims.ndjson"
+expect 0 "$BIN" claims list --db "$L" --format ndjson
+has 'moved into the casebook' err
+[ "$(wc -l <"$T/out")" -eq 1 ] || fail "the old claims file's claim is not listed"
+[ -e "$L.claims.ndjson" ] && fail "the old claims file is still there to be read again"
+[ -s "$L.claims.ndjson.imported" ] || fail "the old claims file was not kept as .imported"
+expect 0 "$BIN" claims list --db "$L" --format ndjson
+[ "$(wc -l <"$T/out")" -eq 1 ] || fail "the old claims file's claim listed $(wc -l <"$T/out") times"
 
 # ---- the bar on the seed ----
 SEED=$SHARED/corpus/seed/casebook-2023-01.txt
@@ -140,9 +188,9 @@ expect 0 "$BIN" claims report --db "$S" --format json
 py 'any(m["claim"]["victim"]=="住友ベークライト株式会社" and m["org"]=="住友ベークライト株式会社" for m in d["matched"])'
 py 'sorted(c["claim"]["victim"] for c in d["claimed_undisclosed"])==["株式会社シード","株式会社タカミヤ","株式会社トーコー"]'
 py 'len(d["matched"])==1'
-# the casebook's claims copied into the claims file
+# the casebook's claims kept as claims of their own
 expect 0 "$BIN" claims import --db "$S" --from-casebook
-has '4 claims, 4 new' err
+has '4 claims read, 4 new' err
 # stand-ins for the notices of シード, トーコー, タカミヤ (test text, not theirs)
 for org in 株式会社シード:2023年1月10日 株式会社トーコー:2023年1月12日 株式会社タカミヤ:2023年1月20日; do
     name=${org%%:*}
