@@ -439,6 +439,30 @@
     return ul;
   }
 
+  /* The leak-site claims linked to the incident (`jikenbo claims link`):
+   * when, which group, whom it names, how well it matches and why. */
+  function claimList(items) {
+    if (!items || !items.length) return null;
+    var ul = h("ul", "chain claims");
+    items.forEach(function (c) {
+      var li = h("li");
+      li.setAttribute("data-claim", c.id || "");
+      li.appendChild(h("span", "when", c.claimed || "—"));
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(h("strong", null, c.group || "?"));
+      var who = [c.victim, c.domain].filter(function (x) { return x; }).join(" ");
+      li.appendChild(document.createTextNode(" — " + (who || "?")));
+      var fig = "score " + Number(c.score).toFixed(2);
+      if (typeof c.delay_days === "number")
+        fig += ", " + (c.delay_approx ? "~" : "") + c.delay_days + " days to disclosure";
+      li.appendChild(h("span", "figures", " (" + fig + ")"));
+      if (c.reason) li.title = c.reason;
+      if (c.source) li.appendChild(h("div", "figures", c.source));
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
   /* The reporting obligations of the notice (the API's "assessment", as
    * `jikenbo assess` gives them): those that apply or may apply, with their
    * deadline, the date they were met and the status, and the words of the
@@ -562,7 +586,7 @@
       var t = h("dt");
       t.appendChild(ui(p[0]));
       var v = h("dd");
-      var l = chainList(p[1], n.id);
+      var l = p[0] === "claims" ? claimList(p[1]) : chainList(p[1], n.id);
       if (l) v.appendChild(l); else v.textContent = "—";
       more.appendChild(t);
       more.appendChild(v);

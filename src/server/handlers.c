@@ -212,8 +212,8 @@ static int one_row(const jkb_notice_row *r, void *ud)
     return b->failed;
 }
 
-/* The incident's notices: all of them in order, and split into the leak-site
- * claims about it (category leak_claim) and the organization's follow-ups. */
+/* The incident's notices: all of them in order, and the others again as its
+ * follow-ups. */
 static int chain_row(const jkb_notice_row *r, void *ud)
 {
     one_out *o = ud;
@@ -221,14 +221,36 @@ static int chain_row(const jkb_notice_row *r, void *ud)
         jkb_wbuf_add(&o->chain, ",", 1);
     jkb_row_json(&o->chain, r);
     if (r->id != o->id) {
-        int claim = (r->categories & (1u << JKB_CAT_LEAK_CLAIM)) != 0;
-        jkb_wbuf *b = claim ? &o->claims : &o->follow_ups;
-        size_t *n = claim ? &o->n_claims : &o->n_follow;
-        if ((*n)++)
-            jkb_wbuf_add(b, ",", 1);
-        jkb_row_json(b, r);
+        if (o->n_follow++)
+            jkb_wbuf_add(&o->follow_ups, ",", 1);
+        jkb_row_json(&o->follow_ups, r);
     }
-    return o->chain.failed || o->claims.failed || o->follow_ups.failed;
+    return o->chain.failed || o->follow_ups.failed;
+}
+
+/* A leak-site claim linked to a notice of the incident (`claims link`): the
+ * claim's own members, then the link's. */
+static int link_row(const jkb_claim_link *l, void *ud)
+{
+    one_out *o = ud;
+    jkb_wbuf *b = &o->claims;
+    size_t n = l->claim_json ? strlen(l->claim_json) : 0;
+    if (n < 2 || l->claim_json[0] != '{' || l->claim_json[n - 1] != '}')
+        return 0; /* not written by this program: left out */
+    if (o->n_claims++)
+        jkb_wbuf_add(b, ",", 1);
+    jkb_wbuf_add(b, l->claim_json, n - 1);
+    jkb_wbuf_printf(b, "%s\"notice_id\":%lld,\"score\":%.3f,\"reason\":", n > 2 ? "," : "", (long long)l->notice_id,
+                    l->score);
+    jkb_wbuf_json_cstr(b, l->reason);
+    if (l->has_delay)
+        jkb_wbuf_printf(b, ",\"delay_days\":%d", (int)l->delay_days);
+    else
+        jkb_wbuf_puts(b, ",\"delay_days\":null");
+    jkb_wbuf_printf(b, ",\"delay_approx\":%s,\"linked_at\":", l->delay_approx ? "true" : "false");
+    jkb_wbuf_json_cstr(b, l->linked_at);
+    jkb_wbuf_add(b, "}", 1);
+    return b->failed;
 }
 
 void h_incident(const jkb_req *rq, const char *arg, jkb_reply *out)
@@ -254,6 +276,8 @@ void h_incident(const jkb_req *rq, const char *arg, jkb_reply *out)
     jkb_status st = jkb_store_get(s, o.id, one_row, &o, &err);
     if (st == JKB_OK && o.found)
         st = jkb_store_incident(s, o.incident_id, chain_row, &o, &err);
+    if (st == JKB_OK && o.found)
+        st = jkb_store_incident_links(s, o.incident_id, link_row, &o, &err);
     jkb_server_release(rq->srv, s);
     if (st == JKB_ENOTFOUND && !o.found) {
         reply_error(out, 404, "not_found", "no notice %lld in the casebook", (long long)o.id);

@@ -305,7 +305,7 @@ void reply_status(jkb_reply *r, jkb_status st, const jkb_err *err)
         reply_error(r, 404, "not_found", "%s", msg);
         break;
     case JKB_EINVAL:
-        reply_error(r, 400, "bad_request", "%s", msg);
+        reply_error(r, 400, "bad_parameter", "%s", msg);
         break;
     case JKB_EUTF8:
     case JKB_EFORMAT:

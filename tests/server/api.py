@@ -128,6 +128,14 @@ def main():
                      if f.endswith((".txt", ".html")))
     r = subprocess.run([JKB, "ingest", "--db", db, "-q", *samples], capture_output=True)
     check("ingest the samples", r.returncode == 0, r.stderr.decode())
+    # a leak-site claim on the hospital of the sample, kept and linked to its notice
+    claims = os.path.join(TMP, "claims.txt")
+    with open(claims, "w", encoding="utf-8") as f:
+        f.write("・医療法人翠嶺会\n・Unrelated Example Inc (unrelated-example.com)\n")
+    r = subprocess.run([JKB, "claims", "import", "--db", db, "--group", "LockBit", "--date", "2024-12", claims],
+                       capture_output=True)
+    check("claims import links a claim to the casebook", r.returncode == 0 and b"1 links" in r.stderr,
+          r.stderr.decode())
     token = "t0ken-" + os.urandom(16).hex()
     tokfile = os.path.join(TMP, "token")
     with open(tokfile, "w") as f:
@@ -279,6 +287,15 @@ def run(base, token):
         hid = r.json()["items"][0]["id"]
         one = curl(base, "GET", "/api/incidents/%d" % hid).json()
         check("an incident lists its notices in order", one and one["incident"]["id"] == one["notice"]["incident_id"])
+        others = set(n["id"] for n in one["incident"]["notices"]) - {hid}
+        check("follow_ups are the incident's other notices", set(f["id"] for f in one["follow_ups"]) == others,
+              str(one["follow_ups"])[:200])
+        cl = one["claims"]
+        check("GET /api/incidents/{id}: the leak-site claim linked to it, with score, reason and delay",
+              len(cl) == 1 and cl[0]["group"] == "LockBit" and cl[0]["victim"] == "医療法人翠嶺会"
+              and cl[0]["claimed"] == "2024-12" and 0.5 <= cl[0]["score"] <= 1 and "翠嶺会" in cl[0]["reason"]
+              and isinstance(cl[0]["delay_days"], int) and cl[0]["delay_days"] > 0
+              and cl[0]["notice_id"] in set(n["id"] for n in one["incident"]["notices"]), str(cl)[:400])
         # a hospital's ransomware notice: the medical regime and APPI obligations, with their deadlines
         a = one["notice"].get("assessment")
         check("GET /api/incidents/{id} carries the reporting assessment",
@@ -352,10 +369,10 @@ def run(base, token):
                        ("/api/incidents?year=2023-01", "bad_parameter"),
                        ("/api/incidents?q=%ff%fe", "bad_parameter"),
                        ("/api/incidents?q=" + "a" * 300, "bad_parameter"),
-                       ("/api/incidents?since=2025-05&until=2025-01", None),
+                       ("/api/incidents?since=2025-05&until=2025-01", "bad_parameter"),
                        ("/api/stats", "bad_parameter"),
                        ("/api/stats?by=nonsense", "bad_parameter"),
-                       ("/api/stats?by=month&split=actor", None),
+                       ("/api/stats?by=month&split=actor", "bad_parameter"),
                        ("/api/export", "bad_parameter"),
                        ("/api/export?format=xml", "bad_parameter"),
                        ("/api/incidents/1?category=ddos", "bad_parameter"),
@@ -456,6 +473,15 @@ def run(base, token):
     p = r.json()
     check("POST an HTML notice", r.status == 201 and p and "misdelivery" in p["notices"][0]["record"]["categories"]
           and "<p>" not in json.dumps(p, ensure_ascii=False), "%d %r" % (r.status, r.body[:300]))
+    pdf = os.path.join(SRC, "tests", "unit", "data", "notice-ja.pdf")
+    r = curl(base, "POST", "/api/notices", headers=[auth, "Content-Type: application/pdf"], data_file=pdf)
+    p = r.json()
+    check("POST a PDF notice", r.status == 201 and p and p["notices"][0]["record"]["org"] == "株式会社さくら工房"
+          and "unauthorized_access" in p["notices"][0]["record"]["categories"], "%d %r" % (r.status, r.body[:300]))
+    if r.status == 201 and p:
+        one = curl(base, "GET", "/api/incidents/%d" % p["notices"][0]["id"]).json()
+        check("the PDF notice reads back with its text", one and "さくら工房" in one["notice"]["text"],
+              str(one)[:200])
     r = curl(base, "POST", "/api/notices", headers=[auth, "Content-Type: application/octet-stream"],
              data=b"\x00\x01\x02binary\x00" * 50)
     check("415 for a binary body", is_error(r, 415, "unsupported_body"), "%d %r" % (r.status, r.body[:200]))
@@ -466,7 +492,7 @@ def run(base, token):
     r = curl(base, "POST", "/api/notices?category=ddos", headers=[auth], data=xss)
     check("400 for filters on POST", is_error(r, 400, "bad_parameter"), "%d" % r.status)
     r = curl(base, "GET", "/api/incidents")
-    check("the total counts the posted notices", r.status == 200 and r.json()["total"] == total + 2,
+    check("the total counts the posted notices", r.status == 200 and r.json()["total"] == total + 3,
           "%d vs %d" % (r.json()["total"], total))
 
     # ---- many at once

@@ -29,6 +29,9 @@ trap cleanup EXIT INT TERM
 SHOTS="$BUILD/web-shots"
 rm -rf "$SHOTS" && mkdir -p "$SHOTS"
 "$JKB" ingest --db "$TMP/case.db" -q "$SRC"/sample/*.txt "$SRC"/sample/*.html "$SRC/tests/web/xss-notice.txt"
+# a leak-site claim on the sample's hospital, linked to its notice (the card lists it)
+printf '・医療法人翠嶺会\n' > "$TMP/claims.txt"
+"$JKB" claims import --db "$TMP/case.db" --group LockBit --date 2024-12 "$TMP/claims.txt" 2>/dev/null
 "$JKB" report --db "$TMP/case.db" --out "$SHOTS/report.html"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$TMP/token"
 "$JKB" serve --db "$TMP/case.db" --listen 127.0.0.1:0 --token-file "$TMP/token" --threads 2 > "$TMP/out" 2> "$TMP/err" &

@@ -172,6 +172,30 @@ async function run(ctx) {
   }
   await shot(page, "incident.png");
 
+  /* clicking a marked word lights the fields it is evidence for */
+  {
+    const mk = await page.$("#notice-text mark.ev");
+    if (mk) {
+      await page.mouse.move(0, 0);
+      await mk.click();
+      const lit = await page.$$(".card .field.on");
+      check("clicking a marked span lights its field on the card", lit.length > 0, lit.length);
+    } else check("there is a marked span to click", false);
+  }
+
+  /* the leak-site claims linked to an incident, as the API gives them */
+  {
+    const found = await api("/api/incidents?q=" + encodeURIComponent("電子カルテ"));
+    const hid = found.items.length ? found.items[found.items.length - 1].id : 0;
+    const rec = hid ? await api("/api/incidents/" + hid) : {claims: []};
+    await page.goto(BASE + "/#/incident/" + hid);
+    await page.waitForSelector("body[data-state=incident]", WAIT);
+    const shown = await page.$$eval(".card ul.claims li", (ls) => ls.map((l) => l.textContent + "|" + l.title));
+    check("the card lists the incident's leak-site claims with group, victim and why", rec.claims.length > 0
+          && shown.length === rec.claims.length && /LockBit/.test(shown[0]) && /医療法人翠嶺会/.test(shown[0])
+          && shown[0].indexOf(rec.claims[0].reason) >= 0, JSON.stringify(shown) + " / " + rec.claims.length);
+  }
+
   /* ---- a notice full of markup stays text */
   const xss = "【セキュリティ事件簿#2025-911】株式会社<script>window.__xss=2</script>ブラウザ検証 " +
               "不正アクセスによる個人情報漏えいのお知らせ 2025年7月5日\n\n" +
