@@ -28,7 +28,16 @@ trap cleanup EXIT INT TERM
 
 SHOTS="$BUILD/web-shots"
 rm -rf "$SHOTS" && mkdir -p "$SHOTS"
-"$JKB" ingest --db "$TMP/case.db" -q "$SRC"/sample/*.txt "$SRC"/sample/*.html "$SRC/tests/web/xss-notice.txt"
+# more notices than one page holds (20), over two years, for paging and the year facet
+mkdir -p "$TMP/more"
+n=1
+while [ $n -le 24 ]; do
+    y=$((2022 + n % 2)); m=$(( (n % 12) + 1 ))
+    printf '%d年%d月%d日\n株式会社ページ試験%02d\n\n当社サーバーへの不正アクセスについて\n\n当社のサーバーが第三者による不正アクセスを受け、お客様%d名の氏名とメールアドレスが流出した可能性があることが判明しました。\n' \
+        "$y" "$m" "$n" "$n" "$((n * 10))" > "$TMP/more/n$n.txt"
+    n=$((n + 1))
+done
+"$JKB" ingest --db "$TMP/case.db" -q "$SRC"/sample/*.txt "$SRC"/sample/*.html "$SRC/tests/web/xss-notice.txt" "$TMP/more"
 # a leak-site claim on the sample's hospital, linked to its notice (the card lists it)
 printf '・医療法人翠嶺会\n' > "$TMP/claims.txt"
 "$JKB" claims import --db "$TMP/case.db" --group LockBit --date 2024-12 "$TMP/claims.txt" 2>/dev/null

@@ -107,6 +107,38 @@ async function run(ctx) {
   check("the data-class chart has bars", dbars > 0, dbars);
   await shot(page, "list.png");
 
+  /* ---- paging: the next page holds the rest, in the API's order */
+  {
+    const p2 = await api("/api/incidents?page=2&per_page=20");
+    check("the casebook holds more than a page", all.total > 20, all.total);
+    await page.click("#next");
+    await page.waitForFunction(() => location.hash.indexOf("page=2") > 0 && document.body.getAttribute("data-state") === "list", null, WAIT);
+    const r2 = await rowsOf(page);
+    check("the next page shows the API's second page", r2.length === p2.items.length && r2.length > 0
+          && r2.map((r) => r.id).join() === p2.items.map((i) => String(i.id)).join(), r2.length + " / " + p2.items.length);
+    const info = await page.textContent("#pageinfo");
+    check("the pager says which page", /^2 \/ 2$/.test(info.trim()), info);
+    check("the last page has no next", await page.isDisabled("#next") && !(await page.isDisabled("#prev")));
+    await page.click("#prev");
+    await page.waitForFunction(() => location.hash.indexOf("page=2") < 0 && document.body.getAttribute("data-state") === "list", null, WAIT);
+    const r1 = await rowsOf(page);
+    check("back to the first page", r1.map((r) => r.id).join() === all.items.map((i) => String(i.id)).join());
+    await shot(page, "page2.png");
+  }
+
+  /* ---- the year facet */
+  {
+    const y = await api("/api/incidents?year=2022");
+    await page.selectOption("#f-year", "2022");
+    await page.waitForFunction(() => location.hash.indexOf("year=2022") > 0 && document.body.getAttribute("data-state") === "list", null, WAIT);
+    const ry = await rowsOf(page);
+    check("the year facet shows the API's rows of that year", y.total > 0 && ry.length === y.items.length
+          && ry.map((r) => r.id).join() === y.items.map((i) => String(i.id)).join(), ry.length + " / " + y.total);
+    const tot = await page.textContent("#total");
+    check("the year's total is shown", tot.indexOf(String(y.total)) >= 0 && y.total < all.total, tot);
+    await page.selectOption("#f-year", "");
+  }
+
   /* ---- search */
   const want = await api("/api/incidents?q=" + encodeURIComponent("誤送信"));
   await page.fill("#q", "誤送信");
