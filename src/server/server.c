@@ -30,6 +30,9 @@
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 #define CONN_MEMORY (64u << 10) /* per connection: caps the request line and headers */
+/* Headers over this get a JSON 431 of ours; over CONN_MEMORY, libmicrohttpd
+ * answers with its own page before any handler runs. */
+#define HEADER_CAP (16u << 10)
 #define CONN_LIMIT 1024
 #define CONN_TIMEOUT 30 /* seconds of silence before a connection is closed */
 #define HEAD_DEADLINE CONN_TIMEOUT /* seconds for a request line and headers, however they trickle */
@@ -276,6 +279,16 @@ static enum MHD_Result error_now(struct MHD_Connection *conn, unsigned status, c
     return ok;
 }
 
+static enum MHD_Result add_header_bytes(void *cls, enum MHD_ValueKind kind, const char *key, size_t klen,
+                                        const char *v, size_t vlen)
+{
+    (void)kind;
+    (void)key;
+    (void)v;
+    *(size_t *)cls += klen + vlen + 4; /* "K: V\r\n" */
+    return MHD_YES;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -289,6 +302,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         mark_request(conn, 1);
         if (st->uri_too_long)
             return error_now(conn, 414, "uri_too_long", "the request target (path and query) is over 4096 bytes");
+        size_t head = 0;
+        MHD_get_connection_values_n(conn, MHD_HEADER_KIND, add_header_bytes, &head);
+        if (head > HEADER_CAP)
+            return error_now(conn, 431, "headers_too_large", "the request headers are over 16 KiB");
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         size_t n = 0;
         /* refuse a declared oversize body before reading any of it */

@@ -404,6 +404,14 @@ def run(base, token):
     # ---- caps
     r = curl(base, "GET", "/api/incidents?q=" + "a" * 5000)
     check("414 for a query string over 4 KiB", is_error(r, 414, "uri_too_long"), "%d" % r.status)
+    r = curl(base, "GET", "/api/version", headers=["X-Big: " + "a" * 20000])
+    check("431 JSON with the security headers for headers over 16 KiB", is_error(r, 431, "headers_too_large")
+          and r.header("content-security-policy") and r.header("x-content-type-options") == "nosniff",
+          "%d %r" % (r.status, r.body[:200]))
+    r = curl(base, "GET", "/api/version", headers=["X-A: " + "a" * 9000, "X-B: " + "b" * 9000])
+    check("431 for headers over 16 KiB in all", is_error(r, 431, "headers_too_large"), "%d" % r.status)
+    r = curl(base, "GET", "/api/version", headers=["X-Ok: " + "a" * 8000])
+    check("200 for 8 KiB of headers", r.status == 200, "%d" % r.status)
     r = curl(base, "GET", "/api/version", headers=["X-Big: " + "a" * 70000])
     check("431 for headers over the connection's memory", r.status in (413, 431), "%d" % r.status)
     big = os.path.join(TMP, "big.txt")
