@@ -89,15 +89,12 @@ void jkb_server_release(jkb_server *srv, jkb_store *s)
  * headers are not in after HEAD_DEADLINE. shutdown() and not close(): MHD
  * sees end-of-file and closes the socket itself; the list's mutex is taken
  * by the CLOSED notification, which MHD sends before it closes the fd. */
-typedef struct watched {
-    struct watched *prev, *next;
+typedef struct jkb_watched {
+    struct jkb_watched *prev, *next;
     int fd;
     int in_request; /* headers in: the request is being read or answered */
     time_t since;
 } watched;
-
-static pthread_mutex_t watch_mu = PTHREAD_MUTEX_INITIALIZER;
-static watched *watch_list;
 
 static time_t now_s(void)
 {
@@ -109,57 +106,57 @@ static time_t now_s(void)
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
                           enum MHD_ConnectionNotificationCode why)
 {
-    (void)cls;
+    jkb_server *srv = cls;
     watched *w = *socket_ctx;
-    pthread_mutex_lock(&watch_mu);
+    pthread_mutex_lock(&srv->watch_mu);
     if (why == MHD_CONNECTION_NOTIFY_STARTED) {
         const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
         w = ci ? calloc(1, sizeof *w) : NULL;
         if (w) {
             w->fd = ci->connect_fd;
             w->since = now_s();
-            w->next = watch_list;
-            if (watch_list)
-                watch_list->prev = w;
-            watch_list = w;
+            w->next = srv->watch_list;
+            if (srv->watch_list)
+                srv->watch_list->prev = w;
+            srv->watch_list = w;
         }
         *socket_ctx = w;
     } else if (w) {
         if (w->prev)
             w->prev->next = w->next;
         else
-            watch_list = w->next;
+            srv->watch_list = w->next;
         if (w->next)
             w->next->prev = w->prev;
         free(w);
         *socket_ctx = NULL;
     }
-    pthread_mutex_unlock(&watch_mu);
+    pthread_mutex_unlock(&srv->watch_mu);
 }
 
 /* headers in (in_request 1), or the request done and the next one's clock started (0) */
-static void mark_request(struct MHD_Connection *conn, int in_request)
+static void mark_request(jkb_server *srv, struct MHD_Connection *conn, int in_request)
 {
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     watched *w = ci ? ci->socket_context : NULL;
     if (!w)
         return;
-    pthread_mutex_lock(&watch_mu);
+    pthread_mutex_lock(&srv->watch_mu);
     w->in_request = in_request;
     w->since = now_s();
-    pthread_mutex_unlock(&watch_mu);
+    pthread_mutex_unlock(&srv->watch_mu);
 }
 
-static void reap_slow_heads(void)
+static void reap_slow_heads(jkb_server *srv)
 {
     time_t now = now_s();
-    pthread_mutex_lock(&watch_mu);
-    for (watched *w = watch_list; w; w = w->next)
+    pthread_mutex_lock(&srv->watch_mu);
+    for (watched *w = srv->watch_list; w; w = w->next)
         if (!w->in_request && now - w->since >= HEAD_DEADLINE && w->fd >= 0) {
             shutdown(w->fd, SHUT_RDWR);
             w->fd = -1; /* once */
         }
-    pthread_mutex_unlock(&watch_mu);
+    pthread_mutex_unlock(&srv->watch_mu);
 }
 
 /* ------------------------------------------------------------ one request */
@@ -189,9 +186,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 
 static void on_done(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode why)
 {
-    (void)cls;
     (void)why;
-    mark_request(conn, 0);
+    mark_request(cls, conn, 0);
     req_state *st = *con_cls;
     if (!st)
         return;
@@ -299,7 +295,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return error_now(conn, 500, "out_of_memory", "out of memory");
     if (!st->started) {
         st->started = 1;
-        mark_request(conn, 1);
+        mark_request(srv, conn, 1);
         if (st->uri_too_long)
             return error_now(conn, 414, "uri_too_long", "the request target (path and query) is over 4096 bytes");
         size_t head = 0;
@@ -455,7 +451,7 @@ out:
     return rc;
 }
 
-static void server_free(jkb_server *srv)
+void jkb_server_fini(jkb_server *srv)
 {
     for (size_t i = 0; i < srv->n_stores; i++)
         jkb_store_close(srv->stores[i]);
@@ -465,21 +461,24 @@ static void server_free(jkb_server *srv)
     jkb_engine_free(srv->eng);
     jkb_rules_free(srv->rules);
     memset(srv->token, 0, sizeof srv->token);
+    pthread_mutex_destroy(&srv->mu);
+    pthread_cond_destroy(&srv->cv);
+    pthread_mutex_destroy(&srv->write_mu);
+    pthread_mutex_destroy(&srv->counts_mu);
+    pthread_mutex_destroy(&srv->watch_mu);
 }
 
-jkb_status jkb_server_run(const jkb_server_opts *o, jkb_err *err)
+jkb_status jkb_server_init(jkb_server *srv, const jkb_server_opts *o, jkb_err *err)
 {
-    jkb_server srv;
-    memset(&srv, 0, sizeof srv);
-    pthread_mutex_init(&srv.mu, NULL);
-    pthread_cond_init(&srv.cv, NULL);
-    pthread_mutex_init(&srv.write_mu, NULL);
-    pthread_mutex_init(&srv.counts_mu, NULL);
-    srv.max_body = o->max_body ? o->max_body : JKB_SRV_DEFAULT_BODY;
-    srv.quiet = o->quiet;
+    memset(srv, 0, sizeof *srv);
+    pthread_mutex_init(&srv->mu, NULL);
+    pthread_cond_init(&srv->cv, NULL);
+    pthread_mutex_init(&srv->write_mu, NULL);
+    pthread_mutex_init(&srv->counts_mu, NULL);
+    pthread_mutex_init(&srv->watch_mu, NULL);
+    srv->max_body = o->max_body ? o->max_body : JKB_SRV_DEFAULT_BODY;
+    srv->quiet = o->quiet;
     jkb_status st = JKB_OK;
-    struct MHD_Daemon *d = NULL;
-    int fd = -1;
     unsigned threads = o->threads;
     if (!threads) {
         long nc = sysconf(_SC_NPROCESSORS_ONLN);
@@ -487,29 +486,51 @@ jkb_status jkb_server_run(const jkb_server_opts *o, jkb_err *err)
     }
     if (threads > 64)
         threads = 64;
-    if (o->token_file && read_token(o->token_file, &srv, err) != 0) {
-        st = err ? err->code : JKB_EINVAL;
-        goto out;
-    }
+    srv->threads = threads;
+    if (o->token_file && read_token(o->token_file, srv, err) != 0)
+        return err ? err->code : JKB_EINVAL;
     /* built once and shared: extraction is thread-safe on a compiled engine,
      * assessment on a built rule table */
-    if ((st = jkb_engine_new(&srv.eng, err)) != JKB_OK || (st = jkb_engine_compile(srv.eng, err)) != JKB_OK ||
-        (st = jkb_rules_new(&srv.rules, err)) != JKB_OK)
-        goto out;
-    srv.stores = calloc(threads, sizeof *srv.stores);
-    srv.free_slots = calloc(threads, sizeof *srv.free_slots);
-    srv.counts = calloc(JKB_COUNT_SLOTS, sizeof *srv.counts);
-    if (!srv.stores || !srv.free_slots || !srv.counts) {
-        st = JKB_ENOMEM;
-        fail(err, st, "out of memory");
-        goto out;
+    if ((st = jkb_engine_new(&srv->eng, err)) != JKB_OK || (st = jkb_engine_compile(srv->eng, err)) != JKB_OK ||
+        (st = jkb_rules_new(&srv->rules, err)) != JKB_OK)
+        return st;
+    srv->stores = calloc(threads, sizeof *srv->stores);
+    srv->free_slots = calloc(threads, sizeof *srv->free_slots);
+    srv->counts = calloc(JKB_COUNT_SLOTS, sizeof *srv->counts);
+    if (!srv->stores || !srv->free_slots || !srv->counts) {
+        fail(err, JKB_ENOMEM, "out of memory");
+        return JKB_ENOMEM;
     }
     for (unsigned i = 0; i < threads; i++) {
-        if ((st = jkb_store_open(o->db, &srv.stores[i], err)) != JKB_OK)
-            goto out;
-        srv.free_slots[srv.n_free++] = (int)i;
-        srv.n_stores++;
+        if ((st = jkb_store_open(o->db, &srv->stores[i], err)) != JKB_OK)
+            return st;
+        srv->free_slots[srv->n_free++] = (int)i;
+        srv->n_stores++;
     }
+    return JKB_OK;
+}
+
+struct MHD_Daemon *jkb_server_start(jkb_server *srv, int listen_fd)
+{
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | (srv->quiet ? 0 : MHD_USE_ERROR_LOG);
+    if (listen_fd < 0)
+        flags |= MHD_USE_NO_LISTEN_SOCKET;
+    return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, listen_fd,
+                            MHD_OPTION_THREAD_POOL_SIZE, srv->threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_done, srv, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                            (size_t)CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT,
+                            MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+                            srv, MHD_OPTION_END);
+}
+
+jkb_status jkb_server_run(const jkb_server_opts *o, jkb_err *err)
+{
+    jkb_server srv;
+    struct MHD_Daemon *d = NULL;
+    int fd = -1;
+    jkb_status st = jkb_server_init(&srv, o, err);
+    if (st != JKB_OK)
+        goto out;
     char url[128] = "";
     int loopback = 0;
     fd = listen_on(o->listen ? o->listen : "127.0.0.1:8080", url, sizeof url, &loopback, err);
@@ -526,24 +547,19 @@ jkb_status jkb_server_run(const jkb_server_opts *o, jkb_err *err)
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | (o->quiet ? 0 : MHD_USE_ERROR_LOG), 0,
-                         NULL, NULL, on_request, &srv, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
-                         threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, &srv, MHD_OPTION_NOTIFY_COMPLETED, on_done,
-                         &srv, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
-                         CONN_LIMIT, MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT, MHD_OPTION_NOTIFY_CONNECTION,
-                         on_connection, NULL, MHD_OPTION_END);
+    d = jkb_server_start(&srv, fd);
     if (!d) {
         st = JKB_EIO;
         fail(err, st, "cannot start the HTTP server on %s", url);
         goto out;
     }
     fd = -1; /* the daemon closes it */
-    printf("listening on %s (%u threads, %s)\n", url, threads, srv.token_len ? "writes with the token" : "read-only");
+    printf("listening on %s (%u threads, %s)\n", url, srv.threads, srv.token_len ? "writes with the token" : "read-only");
     fflush(stdout);
     int sig;
     struct timespec tick = {1, 0};
     while ((sig = sigtimedwait(&sigs, NULL, &tick)) < 0)
-        reap_slow_heads();
+        reap_slow_heads(&srv);
     if (!o->quiet)
         fprintf(stderr, "jikenbo serve: %s, stopping\n", sig == SIGINT ? "interrupted" : "terminated");
 out:
@@ -551,10 +567,6 @@ out:
         MHD_stop_daemon(d);
     if (fd >= 0)
         close(fd);
-    server_free(&srv);
-    pthread_mutex_destroy(&srv.mu);
-    pthread_cond_destroy(&srv.cv);
-    pthread_mutex_destroy(&srv.write_mu);
-    pthread_mutex_destroy(&srv.counts_mu);
+    jkb_server_fini(&srv);
     return st;
 }

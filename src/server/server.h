@@ -117,7 +117,13 @@ typedef struct jkb_server {
     size_t token_len;         /* 0: writing is off */
     size_t max_body;
     int quiet;
+    unsigned threads;
+    /* every open connection and when its current request began, for the
+     * head deadline (server.c) */
+    pthread_mutex_t watch_mu;
+    struct jkb_watched *watch_list;
 } jkb_server;
+
 
 jkb_store *jkb_server_store(jkb_server *srv);
 void jkb_server_release(jkb_server *srv, jkb_store *s);
@@ -213,6 +219,15 @@ typedef struct jkb_server_opts {
 /* Run until SIGINT or SIGTERM. Prints "listening on http://HOST:PORT/" on
  * stdout once it accepts connections. */
 jkb_status jkb_server_run(const jkb_server_opts *o, jkb_err *err);
+
+/* The server without its socket, for jkb_server_run and the harness of
+ * fuzz/fuzz_serve.c: init reads the token, builds the engine and rules and
+ * opens a casebook connection per thread; start runs libmicrohttpd's thread
+ * pool on listen_fd (-1: none, connections come by MHD_add_connection); fini
+ * frees what init made (after MHD_stop_daemon). */
+jkb_status jkb_server_init(jkb_server *srv, const jkb_server_opts *o, jkb_err *err);
+struct MHD_Daemon *jkb_server_start(jkb_server *srv, int listen_fd);
+void jkb_server_fini(jkb_server *srv);
 
 typedef struct jkb_html_report_opts {
     jkb_date since, until; /* y == 0: open */
