@@ -30,6 +30,9 @@
 #   fuzz_http     jkb_route and the handlers (no sockets; the harness parses the
 #                 target as libmicrohttpd does): documented statuses, no 500, error
 #                 bodies {"error":{code,message}}, assets only by their own name
+#   fuzz_serve    raw bytes on a connection of the running server (server.c and
+#                 libmicrohttpd in front of the routes): HTTP/1.x status lines, the
+#                 security headers on every answer of ours, no 500, no stuck connection
 # Every target also checks that a failure sets err.code to the status and a
 # message, and (ASan) that nothing leaks.
 #
@@ -50,7 +53,7 @@ JOBS=${JKB_FUZZ_JOBS:-2}
 PAR=${JKB_FUZZ_PAR:-1}
 case $PAR in '' | *[!0-9]* | 0) echo "fuzz: JKB_FUZZ_PAR takes a number of targets at a time" >&2; exit 2 ;; esac
 ALL="fuzz_extract fuzz_date fuzz_number fuzz_norm fuzz_segment fuzz_decode fuzz_feed fuzz_pdf fuzz_lexicon
-     fuzz_claims fuzz_export fuzz_query fuzz_http"
+     fuzz_claims fuzz_export fuzz_query fuzz_http fuzz_serve"
 TARGETS=${*:-$ALL}
 
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-dev)" >&2; exit 1; }

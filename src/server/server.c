@@ -515,11 +515,14 @@ struct MHD_Daemon *jkb_server_start(jkb_server *srv, int listen_fd)
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | (srv->quiet ? 0 : MHD_USE_ERROR_LOG);
     if (listen_fd < 0)
         flags |= MHD_USE_NO_LISTEN_SOCKET;
-    return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, listen_fd,
-                            MHD_OPTION_THREAD_POOL_SIZE, srv->threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+    /* without a socket, the option pair names the connection limit a second
+     * time: the argument lists stay one */
+    return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+                            listen_fd >= 0 ? MHD_OPTION_LISTEN_SOCKET : MHD_OPTION_CONNECTION_LIMIT,
+                            listen_fd >= 0 ? listen_fd : CONN_LIMIT, MHD_OPTION_THREAD_POOL_SIZE, srv->threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
                             MHD_OPTION_NOTIFY_COMPLETED, on_done, srv, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
                             (size_t)CONN_MEMORY, MHD_OPTION_CONNECTION_LIMIT, CONN_LIMIT,
-                            MHD_OPTION_CONNECTION_TIMEOUT, CONN_TIMEOUT, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+                            MHD_OPTION_CONNECTION_TIMEOUT, srv->conn_timeout ? srv->conn_timeout : CONN_TIMEOUT, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
                             srv, MHD_OPTION_END);
 }
 

@@ -118,6 +118,7 @@ typedef struct jkb_server {
     size_t max_body;
     int quiet;
     unsigned threads;
+    unsigned conn_timeout;    /* seconds of silence before a connection closes; 0: 30 */
     /* every open connection and when its current request began, for the
      * head deadline (server.c) */
     pthread_mutex_t watch_mu;
