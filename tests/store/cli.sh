@@ -207,6 +207,27 @@ if command -v sqlite3 >/dev/null && [ -f "$T/newer.db" ]; then
 fi
 expect 1 "$BIN" search --db "$T/no/such/dir/x.db"
 
+# ---- a follow-up joins the incident it continues ----
+# the hospital's 第1報 (sample/) is followed by an unrelated 誤送信 notice of the
+# same hospital, then the 第2報: it continues the ransomware incident, not
+# the latest one
+expect 0 "$BIN" ingest --db "$DB" "$SRC/tests/store/hospital-misdelivery.txt"
+expect 0 "$BIN" ingest --db "$DB" "$SRC/tests/corpus/hospital-followup.txt"
+expect 0 "$BIN" search --db "$DB" --format json --limit 0 翠嶺中央病院
+python3 - "$T/out" <<'PY' || fail "the 第2報 did not join the 第1報's incident"
+import json, sys
+rows = json.load(open(sys.argv[1]))
+inc = {}
+for r in rows:
+    src = r["source"]
+    for k in ("hospital-ransomware", "hospital-misdelivery", "hospital-followup"):
+        if k in src:
+            inc[k] = r["incident_id"]
+assert len(inc) == 3, inc
+assert inc["hospital-followup"] == inc["hospital-ransomware"], inc
+assert inc["hospital-misdelivery"] != inc["hospital-ransomware"], inc
+PY
+
 # ---- help ----
 for c in ingest search show stats export reindex; do
     expect 0 "$BIN" $c --help
