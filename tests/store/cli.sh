@@ -64,16 +64,31 @@ has '^1 stored, 0 unchanged, 0 updated, 0 skipped$' err
 cp "$SRC/sample/shop-card.txt" "$T/named.md"
 expect 0 "$BIN" ingest --db "$T/tree.db" "$T/named.md"
 has '^1 stored' err
-# feeds: each item with its link as source
+# feeds: each item with its link as source (--no-fetch: the items' own
+# text; their links name hosts that do not exist)
 if [ -f "$SRC/tests/unit/data/feed-atom.xml" ]; then
-    expect 0 "$BIN" ingest --db "$T/feed.db" "$SRC/tests/unit/data/feed-atom.xml"
+    expect 0 "$BIN" ingest --no-fetch --db "$T/feed.db" "$SRC/tests/unit/data/feed-atom.xml"
+    if grep -q warning "$T/err"; then fail "--no-fetch warned: $(cat "$T/err")"; fi
     expect 0 "$BIN" search --db "$T/feed.db" --format csv
     has 'https://casebook.example.org/' out
 fi
 # http: a URL's notice is the same notice as the file it serves
 if command -v python3 >/dev/null; then
-    PORT=$((20000 + $$ % 20000))
-    python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$SRC/sample" >/dev/null 2>&1 &
+    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    mkdir "$T/www"
+    cp "$SRC"/sample/*.txt "$T/www/"
+    # a feed whose first item links to a page served here and whose second
+    # links to one that is not
+    cat >"$T/www/feed.xml" <<FEED
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>事件簿</title>
+<item><title>USBメモリの紛失</title><link>http://127.0.0.1:$PORT/university-usb.txt</link>
+<description>2025年6月2日、株式会社フィード要約はUSBメモリを紛失しました。</description></item>
+<item><title>不正アクセス</title><link>http://127.0.0.1:$PORT/gone.html</link>
+<description>2025年6月3日、株式会社フィード代替は不正アクセスを受けました。</description></item>
+</channel></rss>
+FEED
+    python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$T/www" >/dev/null 2>&1 &
     HTTPD=$!
     for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
         python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 0.2)" 2>/dev/null && break
@@ -84,6 +99,29 @@ if command -v python3 >/dev/null; then
     expect 1 "$BIN" ingest --db "$DB" "http://127.0.0.1:$PORT/no-such-notice.txt"
     has '404' err
     has '1 skipped$' err
+    # feed items: the linked page is the notice, with the link as source; a
+    # link that fails is named with its reason and the item's text goes in
+    for feed in "http://127.0.0.1:$PORT/feed.xml" "$T/www/feed.xml"; do
+        rm -f "$T/items.db"
+        expect 0 "$BIN" ingest --db "$T/items.db" "$feed"
+        has "warning: http://127.0.0.1:$PORT/gone.html: .*404" err
+        has '^2 stored, 0 unchanged, 0 updated, 0 skipped$' err
+        if grep -q "university-usb" "$T/err"; then fail "the served page was warned about: $(cat "$T/err")"; fi
+        expect 0 "$BIN" search --db "$T/items.db" --format csv 瑠璃ヶ丘大学
+        has "http://127.0.0.1:$PORT/university-usb.txt" out
+        expect 0 "$BIN" search --db "$T/items.db" --format csv フィード要約
+        [ "$(wc -l <"$T/out")" = 1 ] || fail "the item's own text was stored beside its page: $(cat "$T/out")"
+        expect 0 "$BIN" search --db "$T/items.db" --format csv フィード代替
+        has "http://127.0.0.1:$PORT/gone.html" out
+    done
+    # --no-fetch: the items' own text, no request, no warning
+    rm -f "$T/items.db"
+    expect 0 "$BIN" ingest --no-fetch --db "$T/items.db" "$T/www/feed.xml"
+    if grep -q warning "$T/err"; then fail "--no-fetch fetched: $(cat "$T/err")"; fi
+    expect 0 "$BIN" search --db "$T/items.db" --format csv フィード要約
+    has "http://127.0.0.1:$PORT/university-usb.txt" out
+    expect 0 "$BIN" search --db "$T/items.db" --format csv 瑠璃ヶ丘大学
+    [ "$(wc -l <"$T/out")" = 1 ] || fail "--no-fetch stored the linked page: $(cat "$T/out")"
     kill "$HTTPD" 2>/dev/null
     wait "$HTTPD" 2>/dev/null
 fi
