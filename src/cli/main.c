@@ -54,10 +54,25 @@ static const struct {
     {"claims", cmd_claims, help_claims},
 };
 
+static void help_help(FILE *f)
+{
+    fprintf(f, "usage: jikenbo help [COMMAND]\n"
+               "\n"
+               "Show the help of COMMAND (the same as 'jikenbo COMMAND --help'), or without one\n"
+               "the list of commands.\n"
+               "\n"
+               "options:\n"
+               "  -h, --help        show this help\n");
+}
+
 static int help(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        help_help(stdout);
         return CLI_OK;
     }
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)

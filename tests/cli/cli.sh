@@ -109,6 +109,17 @@ done
 run "$JKB" help extract
 check "help extract describes the extract options" has out -- '--format'
 
+# help's own help, as every command has one
+for args in "help help" "help --help" "help -h"; do
+    # shellcheck disable=SC2086
+    run "$JKB" $args
+    if [ "$rc" -eq 0 ] && has out '^usage: jikenbo help \[COMMAND\]' && empty err; then
+        ok "jikenbo $args: help's usage on stdout, exit 0"
+    else
+        nok "jikenbo $args: help's usage on stdout, exit 0" "exit $rc" "stdout: $(head -c 200 out)" "stderr: $(head -c 200 err)"
+    fi
+done
+
 for args in "--version" "-V"; do
     run "$JKB" $args
     if [ "$rc" -eq 0 ] && has out '^jikenbo [0-9][0-9.]*' && empty err; then
