@@ -1999,8 +1999,8 @@ void help_stats(FILE *f)
                "      --db PATH|URL      the casebook (default ./jikenbo.db, or $JIKENBO_DB)\n"
                "      --by DIM           month, year, category, org_kind, vector, actor, data_class,\n"
                "                         authority\n"
-               "      --notices          count notices instead of incidents\n"
-               "      --timing           the timing figures\n"
+               "      --notices          count notices instead of incidents (with --by)\n"
+               "      --timing           the timing figures (per incident: not with --notices)\n"
                "  -f, --format FMT       table (default), json, ndjson or csv\n"
                "      --since, --until, --category, --org-kind, --data-class, --actor, --authority\n"
                "                         count only the notices that match (as in search), and a QUERY\n"
@@ -2013,11 +2013,36 @@ typedef struct stat_out {
     cli_format fmt;
     size_t n;
     const char *unit;
+    const char *by;    /* NULL: timing */
+    int started;       /* the header (or JSON's '[') is out */
 } stat_out;
+
+/* The header goes out with the first row, or once the store said yes: a
+ * dimension or query the store refuses leaves stdout empty. */
+static void stat_begin(stat_out *o)
+{
+    if (o->started)
+        return;
+    o->started = 1;
+    if (o->fmt == FMT_JSON)
+        fputs("[", stdout);
+    if (!o->by) {
+        if (o->fmt == FMT_TABLE)
+            printf("%-24s %8s %10s %10s\n", "interval (days)", "n", "median", "p90");
+        else if (o->fmt == FMT_CSV)
+            fputs("interval,n,median_days,p90_days\r\n", stdout);
+    } else if (o->fmt == FMT_TABLE) {
+        cell(stdout, o->by, 28);
+        printf(" %10s\n", o->unit);
+    } else if (o->fmt == FMT_CSV) {
+        printf("%s,%s\r\n", o->by, o->unit);
+    }
+}
 
 static int stat_row(const char *label, int64_t count, void *ud)
 {
     stat_out *o = ud;
+    stat_begin(o);
     switch (o->fmt) {
     case FMT_TABLE:
         cell(stdout, label, 28);
@@ -2054,6 +2079,7 @@ static int timing_row(const jkb_timing *t, void *ud)
 {
     stat_out *o = ud;
     char med[32], p90[32];
+    stat_begin(o);
     num_or_null(med, sizeof med, t->median);
     num_or_null(p90, sizeof p90, t->p90);
     switch (o->fmt) {
@@ -2144,32 +2170,25 @@ int cmd_stats(int argc, char **argv)
         cli_error("--by and --timing go in separate runs");
         return CLI_USAGE;
     }
+    if (timing && notices) {
+        cli_error("--timing is counted per incident; --notices goes with --by");
+        return CLI_USAGE;
+    }
     q.text = text;
     jkb_store *s = NULL;
     if (open_store(db, &s) != 0)
         return CLI_FAILED;
     jkb_err err;
     memset(&err, 0, sizeof err);
-    stat_out o = {fmt, 0, notices ? "notices" : "incidents"};
+    stat_out o = {fmt, 0, notices ? "notices" : "incidents", by, 0};
     jkb_status st;
-    if (fmt == FMT_JSON)
-        fputs("[", stdout);
-    if (timing) {
-        if (fmt == FMT_TABLE)
-            printf("%-24s %8s %10s %10s\n", "interval (days)", "n", "median", "p90");
-        else if (fmt == FMT_CSV)
-            fputs("interval,n,median_days,p90_days\r\n", stdout);
+    if (timing)
         st = jkb_store_timing(s, &q, timing_row, &o, &err);
-    } else {
-        if (fmt == FMT_TABLE) {
-            cell(stdout, by, 28);
-            printf(" %10s\n", o.unit);
-        } else if (fmt == FMT_CSV) {
-            printf("%s,%s\r\n", by, o.unit);
-        }
+    else
         st = jkb_store_stats(s, by, &q, notices, stat_row, &o, &err);
-    }
-    if (fmt == FMT_JSON)
+    if (st == JKB_OK)
+        stat_begin(&o);
+    if (fmt == FMT_JSON && o.started)
         fputs(o.n ? "\n]\n" : "]\n", stdout);
     if (st == JKB_EINVAL) {
         cli_error("%s", err.msg);

@@ -201,7 +201,16 @@ has 'medical' out
 expect 0 "$BIN" stats --db "$DB" --timing
 has 'detected_to_reported' out
 expect 0 "$BIN" stats --db "$DB" --timing --format ndjson
-expect 2 "$BIN" stats --db "$DB" --by colour
+# a dimension the store refuses: the message only, nothing on stdout
+for f in table json csv ndjson; do
+    expect 2 "$BIN" stats --db "$DB" --by colour --format $f
+    [ -s "$T/out" ] && fail "stats --by colour --format $f wrote to stdout: $(head -c 200 "$T/out")"
+    has "colour" err
+done
+# the timing is per incident: --notices cannot change it, so it is refused
+expect 2 "$BIN" stats --db "$DB" --timing --notices
+[ -s "$T/out" ] && fail "stats --timing --notices wrote to stdout: $(head -c 200 "$T/out")"
+has "\-\-notices" err
 expect 2 "$BIN" stats --db "$DB"
 
 # ---- export ----
