@@ -37,10 +37,13 @@ static const char *default_db(void)
     return e && *e ? e : "jikenbo.db";
 }
 
-static int open_store(const char *db, jkb_store **s)
+/* create: ingest makes the casebook; every other command reads one. */
+static int open_store(const char *db, jkb_store **s, int create)
 {
     jkb_err err;
     memset(&err, 0, sizeof err);
+    if (!create && !cli_casebook_exists(db))
+        return -1;
     if (jkb_store_open(db, s, &err) != JKB_OK) {
         cli_error("%s", err.msg[0] ? err.msg : "cannot open the casebook");
         return -1;
@@ -1259,7 +1262,7 @@ int cmd_ingest(int argc, char **argv)
     skipped += (size_t)walk_errors;
     if ((rc = new_engine(lexicons, nlex, &eng)) != CLI_OK)
         goto out;
-    if (open_store(db, &s) != 0) {
+    if (open_store(db, &s, 1) != 0) {
         rc = CLI_FAILED;
         goto out;
     }
@@ -1505,7 +1508,7 @@ int cmd_search(int argc, char **argv)
     q.text = text;
     q.limit = limit;
     q.offset = offset;
-    if (open_store(db, &s) != 0)
+    if (open_store(db, &s, 0) != 0)
         return CLI_FAILED;
     if (bench) {
         rc = search_bench(s, bench, bench_total);
@@ -1958,7 +1961,7 @@ int cmd_show(int argc, char **argv)
         return CLI_USAGE;
     }
     jkb_store *s = NULL;
-    if (open_store(db, &s) != 0)
+    if (open_store(db, &s, 0) != 0)
         return CLI_FAILED;
     jkb_err err;
     memset(&err, 0, sizeof err);
@@ -2176,7 +2179,7 @@ int cmd_stats(int argc, char **argv)
     }
     q.text = text;
     jkb_store *s = NULL;
-    if (open_store(db, &s) != 0)
+    if (open_store(db, &s, 0) != 0)
         return CLI_FAILED;
     jkb_err err;
     memset(&err, 0, sizeof err);
@@ -2283,7 +2286,7 @@ int cmd_export(int argc, char **argv)
     }
     q.text = text;
     jkb_store *s = NULL;
-    if (open_store(db, &s) != 0)
+    if (open_store(db, &s, 0) != 0)
         return CLI_FAILED;
     jkb_err err;
     memset(&err, 0, sizeof err);
@@ -2448,7 +2451,7 @@ int cmd_reindex(int argc, char **argv)
     }
     if ((rc = new_engine(lexicons, nlex, &eng)) != CLI_OK)
         goto out;
-    if (open_store(db, &s) != 0) {
+    if (open_store(db, &s, 0) != 0) {
         rc = CLI_FAILED;
         goto out;
     }

@@ -253,6 +253,24 @@ if command -v sqlite3 >/dev/null && [ -f "$T/newer.db" ]; then
     has 'created by a newer jikenbo' err
 fi
 expect 1 "$BIN" search --db "$T/no/such/dir/x.db"
+# a casebook path that does not exist is refused, not created empty (only
+# ingest creates one)
+for args in "search" "search 紛失" "show 1" "stats --by category" "stats --timing" "export --format ndjson" \
+    "reindex" "serve --listen 127.0.0.1:0" "report -o $T/r.html" "assess --format table 1"; do
+    # shellcheck disable=SC2086
+    expect 1 timeout 10 "$BIN" $args --db "$T/missing.db"
+    has "no casebook at $T/missing.db; .jikenbo ingest. creates one" err
+    [ -s "$T/out" ] && fail "$args on a missing casebook wrote to stdout: $(head -c 200 "$T/out")"
+    if ls "$T"/missing.db* >/dev/null 2>&1; then
+        fail "$args created $(ls "$T"/missing.db*)"
+        rm -f "$T"/missing.db*
+    fi
+done
+JIKENBO_DB=sqlite:$T/missing.db expect 1 "$BIN" search
+has "no casebook at $T/missing.db" err
+expect 0 "$BIN" ingest --db "$T/missing.db" "$SRC/sample/shop-card.txt"
+expect 0 "$BIN" search --db "$T/missing.db" ハナミズキ
+has 'ハナミズキ' out
 
 # ---- a follow-up joins the incident it continues ----
 # the hospital's 第1報 (sample/) is followed by an unrelated 誤送信 notice of the
