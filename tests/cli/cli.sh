@@ -382,6 +382,26 @@ else
     ok "# SKIP /dev/full is not writable here"
 fi
 
+# a reader that went away: quiet, status 0 (as SIGPIPE ends other tools).
+# The pipe's read end is closed before jikenbo starts, so every write fails.
+for args in "extract --format ndjson big.txt" "extract --format table one.txt" "text one.txt" \
+    "assess --format table one.txt"; do
+    # shellcheck disable=SC2086
+    python3 - "$JKB" $args >closed.out 2>&1 <<'PY'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, timeout=60)
+print(p.returncode, p.stderr.decode(errors="replace"))
+PY
+    if [ "$(cat closed.out)" = "0 " ]; then ok "$args to a closed pipe: exit 0, no message"
+    else nok "$args to a closed pipe: exit 0, no message" "got: $(head -c 300 closed.out)"; fi
+done
+"$JKB" extract --format ndjson big.txt 2>err | head -c 1 >/dev/null
+rc=${PIPESTATUS[0]:-0}
+if [ "$rc" -eq 0 ] && empty err; then ok "extract | head -c 1: exit 0, no message"
+else nok "extract | head -c 1: exit 0, no message" "exit $rc" "stderr: $(head -c 200 err)"; fi
+
 # ---- colour ----
 
 "$JKB" extract --format table one.txt | cat >piped.txt

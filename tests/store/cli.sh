@@ -241,6 +241,22 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["type"] ==
 expect 0 "$BIN" export --db "$DB" --format misp
 expect 2 "$BIN" export --db "$DB" --format xml
 
+# a reader that went away (export | head -1): quiet, status 0, for every
+# command that writes data. The pipe's read end is closed before jikenbo
+# starts, so every write fails.
+for args in "export --format ndjson" "export --format csv" "export --format stix" "search" "search --format json" \
+    "stats --by category" "stats --timing" "show 1"; do
+    # shellcheck disable=SC2086
+    python3 - "$BIN" $args --db "$DB" >"$T/closed" 2>&1 <<'PY'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, timeout=60)
+print(p.returncode, p.stderr.decode(errors="replace"))
+PY
+    [ "$(cat "$T/closed")" = "0 " ] || fail "$args to a closed pipe: want exit 0 and no message, got: $(head -c 300 "$T/closed")"
+done
+
 # ---- reindex ----
 expect 0 "$BIN" reindex --db "$DB"
 has "^$((STORED + 1)) notices, 0 updated, $((STORED + 1)) unchanged\$" err
