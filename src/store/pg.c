@@ -1561,7 +1561,6 @@ static void q_limit(qb *q, const jkb_query *qq)
  * cb; -1: failed (*rc); 0: it did not fill, nothing went to cb. */
 static int window_page(pgc *d, const store_query *sq, size_t window, row_cb *cb, jkb_status *rc, jkb_err *err)
 {
-    char lim[80];
     qb *q = calloc(1, sizeof *q);
     qctx c;
     memset(&c, 0, sizeof c);
@@ -1573,8 +1572,9 @@ static int window_page(pgc *d, const store_query *sq, size_t window, row_cb *cb,
     }
     q_sql(q, "SELECT " ROW_COLUMNS " FROM (SELECT * FROM notices n WHERE true");
     where_filters(sq, q);
-    snprintf(lim, sizeof lim, NEWEST_FIRST " LIMIT %zu) n WHERE true", window);
-    q_sql(q, lim);
+    q_sql(q, NEWEST_FIRST " LIMIT ");
+    q_int(q, (int64_t)window);
+    q_sql(q, ") n WHERE true");
     if ((*rc = where_terms(d, sq, q, &c, err)) != JKB_OK) {
         result = -1;
         goto out;
