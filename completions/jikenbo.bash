@@ -39,7 +39,7 @@ _jikenbo()
         extract) opts="--format --help --jobs --lexicon --max-size --no-evidence --single" ;;
         text) opts="--help --max-size" ;;
         assess) opts="--all --conservative --db --format --help --max-size --single" ;;
-        ingest) opts="--db --help --lexicon --max-size --quiet" ;;
+        ingest) opts="--db --help --lexicon --max-size --no-fetch --quiet" ;;
         search) opts="--actor --authority --category --data-class --db --format --help --limit --offset --org-kind --since --until" ;;
         show) opts="--db --help --json" ;;
         stats) opts="--actor --authority --by --category --data-class --db --format --help --notices --org-kind --since --timing --until" ;;

@@ -33,6 +33,13 @@ typedef struct cli_input {
 int cli_read(const char *path, size_t max, cli_input *in, char *why, size_t whylen);
 void cli_input_free(cli_input *in);
 
+/* Whether the casebook db names one that exists. A SQLite path (plain,
+ * sqlite:PATH or a file: URI) that does not exist is refused with a message
+ * naming it: opening it would create an empty casebook, and a mistyped
+ * --db would then search nothing and say nothing. Other URLs (PostgreSQL)
+ * are left to the store. Only ingest creates casebooks. */
+int cli_casebook_exists(const char *db);
+
 /* Parse a size such as 64M, 1G, 4096. */
 int cli_parse_size(const char *s, size_t *out);
 

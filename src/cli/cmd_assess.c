@@ -286,6 +286,8 @@ static int assess_stored(jkb_engine *eng, const jkb_rules *rules, const char *db
     memset(&err, 0, sizeof err);
     stored st = {NULL, NULL, 0};
     int failed = 1;
+    if (!*s && !cli_casebook_exists(db))
+        goto cleanup;
     if (!*s && jkb_store_open(db, s, &err) != JKB_OK) {
         cli_error("%s", err.msg[0] ? err.msg : "cannot open the casebook");
         goto cleanup;

@@ -129,7 +129,9 @@ int cmd_report(int argc, char **argv)
     jkb_err err;
     memset(&err, 0, sizeof err);
     int rc = CLI_OK;
-    if (jkb_store_open(db, &s, &err) != JKB_OK || jkb_report_html(s, &o, &b, &err) != JKB_OK) {
+    if (!cli_casebook_exists(db)) {
+        rc = CLI_FAILED;
+    } else if (jkb_store_open(db, &s, &err) != JKB_OK || jkb_report_html(s, &o, &b, &err) != JKB_OK) {
         cli_error("report: %s", err.msg[0] ? err.msg : "failed");
         rc = err.code == JKB_EINVAL ? CLI_USAGE : CLI_FAILED;
     } else if (write_file(out, &b) != 0) {

@@ -98,6 +98,8 @@ int cmd_serve(int argc, char **argv)
         cli_error("unknown %s '%s' (see 'jikenbo serve --help')", a[0] == '-' ? "option" : "argument", a);
         return CLI_USAGE;
     }
+    if (!cli_casebook_exists(o.db))
+        return CLI_FAILED;
     jkb_err err;
     memset(&err, 0, sizeof err);
     if (jkb_server_run(&o, &err) != JKB_OK) {

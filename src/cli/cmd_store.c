@@ -37,10 +37,13 @@ static const char *default_db(void)
     return e && *e ? e : "jikenbo.db";
 }
 
-static int open_store(const char *db, jkb_store **s)
+/* create: ingest makes the casebook; every other command reads one. */
+static int open_store(const char *db, jkb_store **s, int create)
 {
     jkb_err err;
     memset(&err, 0, sizeof err);
+    if (!create && !cli_casebook_exists(db))
+        return -1;
     if (jkb_store_open(db, s, &err) != JKB_OK) {
         cli_error("%s", err.msg[0] ? err.msg : "cannot open the casebook");
         return -1;
@@ -494,7 +497,9 @@ void help_ingest(FILE *f)
                "Read notices into the casebook: files (text, HTML, PDF), folders (recursively; hidden\n"
                "files, casebooks, exports, notes (.md), images and archives in them are passed\n"
                "over), '-' for stdin, http(s) URLs, and RSS/Atom feeds (a file or URL\n"
-               "that is a feed: each item is ingested with its link as source). Each notice is\n"
+               "that is a feed: each item's http(s) link is fetched as a URL is, and the page is\n"
+               "stored with the link as its source; when the fetch fails, a warning names the\n"
+               "link and the reason and the item's own text is stored instead). Each notice is\n"
                "extracted and stored once: the same text again is 'unchanged', or 'updated' when its\n"
                "record changed. A file that cannot be read, is not text or is over the cap is\n"
                "reported and skipped.\n"
@@ -503,6 +508,7 @@ void help_ingest(FILE *f)
                "      --db PATH|URL  the casebook (default ./jikenbo.db, or $JIKENBO_DB)\n"
                "      --max-size N   skip inputs larger than N bytes (default 64M; K, M, G)\n"
                "      --lexicon FILE add the terms of a TSV lexicon\n"
+               "      --no-fetch     store feed items' own text; fetch no item links\n"
                "  -q, --quiet        no progress bar\n"
                "  -h, --help         show this help\n"
                "\n"
@@ -658,13 +664,13 @@ typedef struct item {
     char hash[65];     /* jkb_store_hash of text, computed on the worker */
 } item;
 
-enum { MSG_ITEMS, MSG_SKIP, MSG_FILE_DONE, MSG_END };
+enum { MSG_ITEMS, MSG_SKIP, MSG_WARN, MSG_FILE_DONE, MSG_END };
 
 typedef struct msg {
     int kind;
     item *items;
     size_t n;
-    char *text;        /* MSG_SKIP: the reason */
+    char *text;        /* MSG_SKIP: the reason; MSG_WARN: the warning */
     uint64_t bytes;    /* MSG_FILE_DONE */
 } msg;
 
@@ -672,6 +678,7 @@ typedef struct ingest {
     jkb_engine *eng;
     inputs *in;
     size_t max;
+    int no_fetch;      /* feed items keep their own text: no network */
     char **sources;    /* feed item links and URLs, kept until the end */
     size_t nsources, capsources;
     pthread_mutex_t mu;
@@ -750,6 +757,20 @@ static void skip(ingest *g, const char *name, const char *why)
     if (t)
         snprintf(t, l, "%s: %s", name, why);
     msg m = {MSG_SKIP, NULL, 0, t, 0};
+    push(g, m);
+}
+
+/* A warning for the main thread to print (it owns stderr's progress bar). */
+static void warn(ingest *g, const char *name, const char *what)
+{
+    if (flush_chunk(g) != 0)
+        return;
+    size_t l = strlen(name) + strlen(what) + 4;
+    char *t = malloc(l);
+    if (!t)
+        return;
+    snprintf(t, l, "%s: %s", name, what);
+    msg m = {MSG_WARN, NULL, 0, t, 0};
     push(g, m);
 }
 
@@ -926,6 +947,37 @@ static int ingest_text(ingest *g, const char *text, size_t len, const char *name
 
 static int is_url(const char *p) { return strncmp(p, "http://", 7) == 0 || strncmp(p, "https://", 8) == 0; }
 
+/* A feed item's page, fetched and decoded as a URL given on the command
+ * line is, stored with the link as its source. Returns 0 when the page was
+ * read (its notices, or its skip, are queued), 1 when it could not be
+ * fetched or decoded (why says why: the caller falls back to the item's own
+ * text), -1 when the queue was closed. */
+static int ingest_item_page(ingest *g, const char *link, char *why, size_t cap)
+{
+    jkb_fetch_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.max_bytes = g->max;
+    jkb_fetched f;
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    if (jkb_fetch(link, &fo, &f, &err) != JKB_OK) {
+        snprintf(why, cap, "%s", err.msg[0] ? err.msg : "cannot be fetched");
+        return 1;
+    }
+    jkb_text t;
+    int rc;
+    if (jkb_text_decode_capped(f.body, f.len, link, f.charset[0] ? f.charset : NULL, JKB_FMT_AUTO, g->max, &t,
+                               &err) != JKB_OK) {
+        snprintf(why, cap, "%s", err.msg[0] ? err.msg : "not a text notice");
+        rc = 1;
+    } else {
+        rc = ingest_text(g, t.text, t.len, link, link, 1) < 0 ? -1 : 0;
+        jkb_text_free(&t);
+    }
+    jkb_fetched_free(&f);
+    return rc;
+}
+
 /* Bytes of one input (a feed, a document) into the queue. */
 static void ingest_bytes(ingest *g, const char *bytes, size_t len, const char *name, const char *source, int url,
                          const char *charset)
@@ -953,7 +1005,20 @@ static void ingest_bytes(ingest *g, const char *bytes, size_t len, const char *n
             }
             const char *kept = src ? keep_source(g, src) : NULL;
             free(own);
-            if (!kept || !it->text || !it->text_len)
+            if (!kept)
+                continue;
+            if (!g->no_fetch && it->link && is_url(kept)) {
+                char why[256];
+                int r = ingest_item_page(g, kept, why, sizeof why);
+                if (r < 0)
+                    break;
+                if (r == 0)
+                    continue;
+                char what[400];
+                snprintf(what, sizeof what, "%s; the feed item's own text is stored instead", why);
+                warn(g, kept, what);
+            }
+            if (!it->text || !it->text_len)
                 continue;
             if (ingest_text(g, it->text, it->text_len, kept, kept, is_url(kept)) < 0)
                 break;
@@ -1154,6 +1219,8 @@ int cmd_ingest(int argc, char **argv)
             lexicons[nlex++] = argv[++i];
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             quiet = 1;
+        } else if (strcmp(a, "--no-fetch") == 0) {
+            g.no_fetch = 1;
         } else if (strcmp(a, "--") == 0) {
             for (i++; i < argc; i++)
                 paths[npaths++] = argv[i];
@@ -1195,7 +1262,7 @@ int cmd_ingest(int argc, char **argv)
     skipped += (size_t)walk_errors;
     if ((rc = new_engine(lexicons, nlex, &eng)) != CLI_OK)
         goto out;
-    if (open_store(db, &s) != 0) {
+    if (open_store(db, &s, 1) != 0) {
         rc = CLI_FAILED;
         goto out;
     }
@@ -1230,6 +1297,10 @@ int cmd_ingest(int argc, char **argv)
                 fputs("\r\033[K", stderr);
             cli_error("%s (skipped)", m.text ? m.text : "an input was skipped");
             skipped++;
+        } else if (m.kind == MSG_WARN) {
+            if (pr.on)
+                fputs("\r\033[K", stderr);
+            cli_error("warning: %s", m.text ? m.text : "a feed item's page could not be fetched");
         } else if (m.kind == MSG_FILE_DONE) {
             pr.files++;
             pr.bytes += m.bytes;
@@ -1442,7 +1513,7 @@ int cmd_search(int argc, char **argv)
     q.text = text;
     q.limit = limit;
     q.offset = offset;
-    if (open_store(db, &s) != 0)
+    if (open_store(db, &s, 0) != 0)
         return CLI_FAILED;
     if (bench) {
         rc = search_bench(s, bench, bench_total);
@@ -1915,7 +1986,7 @@ int cmd_show(int argc, char **argv)
         return CLI_USAGE;
     }
     jkb_store *s = NULL;
-    if (open_store(db, &s) != 0)
+    if (open_store(db, &s, 0) != 0)
         return CLI_FAILED;
     jkb_err err;
     memset(&err, 0, sizeof err);
@@ -1959,8 +2030,8 @@ void help_stats(FILE *f)
                "      --db PATH|URL      the casebook (default ./jikenbo.db, or $JIKENBO_DB)\n"
                "      --by DIM           month, year, category, org_kind, vector, actor, data_class,\n"
                "                         authority\n"
-               "      --notices          count notices instead of incidents\n"
-               "      --timing           the timing figures\n"
+               "      --notices          count notices instead of incidents (with --by)\n"
+               "      --timing           the timing figures (per incident: not with --notices)\n"
                "  -f, --format FMT       table (default), json, ndjson or csv\n"
                "      --since, --until, --category, --org-kind, --data-class, --actor, --authority\n"
                "                         count only the notices that match (as in search), and a QUERY\n"
@@ -1973,11 +2044,36 @@ typedef struct stat_out {
     cli_format fmt;
     size_t n;
     const char *unit;
+    const char *by;    /* NULL: timing */
+    int started;       /* the header (or JSON's '[') is out */
 } stat_out;
+
+/* The header goes out with the first row, or once the store said yes: a
+ * dimension or query the store refuses leaves stdout empty. */
+static void stat_begin(stat_out *o)
+{
+    if (o->started)
+        return;
+    o->started = 1;
+    if (o->fmt == FMT_JSON)
+        fputs("[", stdout);
+    if (!o->by) {
+        if (o->fmt == FMT_TABLE)
+            printf("%-24s %8s %10s %10s\n", "interval (days)", "n", "median", "p90");
+        else if (o->fmt == FMT_CSV)
+            fputs("interval,n,median_days,p90_days\r\n", stdout);
+    } else if (o->fmt == FMT_TABLE) {
+        cell(stdout, o->by, 28);
+        printf(" %10s\n", o->unit);
+    } else if (o->fmt == FMT_CSV) {
+        printf("%s,%s\r\n", o->by, o->unit);
+    }
+}
 
 static int stat_row(const char *label, int64_t count, void *ud)
 {
     stat_out *o = ud;
+    stat_begin(o);
     switch (o->fmt) {
     case FMT_TABLE:
         cell(stdout, label, 28);
@@ -2014,6 +2110,7 @@ static int timing_row(const jkb_timing *t, void *ud)
 {
     stat_out *o = ud;
     char med[32], p90[32];
+    stat_begin(o);
     num_or_null(med, sizeof med, t->median);
     num_or_null(p90, sizeof p90, t->p90);
     switch (o->fmt) {
@@ -2104,32 +2201,25 @@ int cmd_stats(int argc, char **argv)
         cli_error("--by and --timing go in separate runs");
         return CLI_USAGE;
     }
+    if (timing && notices) {
+        cli_error("--timing is counted per incident; --notices goes with --by");
+        return CLI_USAGE;
+    }
     q.text = text;
     jkb_store *s = NULL;
-    if (open_store(db, &s) != 0)
+    if (open_store(db, &s, 0) != 0)
         return CLI_FAILED;
     jkb_err err;
     memset(&err, 0, sizeof err);
-    stat_out o = {fmt, 0, notices ? "notices" : "incidents"};
+    stat_out o = {fmt, 0, notices ? "notices" : "incidents", by, 0};
     jkb_status st;
-    if (fmt == FMT_JSON)
-        fputs("[", stdout);
-    if (timing) {
-        if (fmt == FMT_TABLE)
-            printf("%-24s %8s %10s %10s\n", "interval (days)", "n", "median", "p90");
-        else if (fmt == FMT_CSV)
-            fputs("interval,n,median_days,p90_days\r\n", stdout);
+    if (timing)
         st = jkb_store_timing(s, &q, timing_row, &o, &err);
-    } else {
-        if (fmt == FMT_TABLE) {
-            cell(stdout, by, 28);
-            printf(" %10s\n", o.unit);
-        } else if (fmt == FMT_CSV) {
-            printf("%s,%s\r\n", by, o.unit);
-        }
+    else
         st = jkb_store_stats(s, by, &q, notices, stat_row, &o, &err);
-    }
-    if (fmt == FMT_JSON)
+    if (st == JKB_OK)
+        stat_begin(&o);
+    if (fmt == FMT_JSON && o.started)
         fputs(o.n ? "\n]\n" : "]\n", stdout);
     if (st == JKB_EINVAL) {
         cli_error("%s", err.msg);
@@ -2224,7 +2314,7 @@ int cmd_export(int argc, char **argv)
     }
     q.text = text;
     jkb_store *s = NULL;
-    if (open_store(db, &s) != 0)
+    if (open_store(db, &s, 0) != 0)
         return CLI_FAILED;
     jkb_err err;
     memset(&err, 0, sizeof err);
@@ -2389,7 +2479,7 @@ int cmd_reindex(int argc, char **argv)
     }
     if ((rc = new_engine(lexicons, nlex, &eng)) != CLI_OK)
         goto out;
-    if (open_store(db, &s) != 0) {
+    if (open_store(db, &s, 0) != 0) {
         rc = CLI_FAILED;
         goto out;
     }

@@ -24,6 +24,41 @@ void cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+int cli_casebook_exists(const char *db)
+{
+    const char *path = db;
+    char buf[4096];
+    if (strncmp(db, "sqlite://", 9) == 0) {
+        path = db + 9;
+    } else if (strncmp(db, "sqlite:", 7) == 0) {
+        path = db + 7;
+    } else if (strncmp(db, "file:", 5) == 0) {
+        /* file:PATH?query, file:///PATH; a "mode=memory" has no file */
+        if (strstr(db, "mode=memory"))
+            return 1;
+        path = db + 5;
+        if (strncmp(path, "///", 3) == 0)
+            path += 2;
+        else if (strncmp(path, "//", 2) == 0)
+            return 1; /* an authority: left to SQLite */
+        size_t n = strcspn(path, "?#");
+        if (n >= sizeof buf)
+            return 1;
+        memcpy(buf, path, n);
+        buf[n] = 0;
+        path = buf;
+    } else if (strstr(db, "://")) {
+        return 1;
+    }
+    if (!*path || strcmp(path, ":memory:") == 0)
+        return 1;
+    struct stat st;
+    if (stat(path, &st) == 0 || errno != ENOENT)
+        return 1; /* a folder or an unreadable file: the store says why */
+    cli_error("no casebook at %s; `jikenbo ingest` creates one", path);
+    return 0;
+}
+
 int cli_parse_format(const char *s, cli_format *out)
 {
     static const struct {

@@ -3,9 +3,11 @@
  * status, and make sure stdout was really written.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -54,10 +56,25 @@ static const struct {
     {"claims", cmd_claims, help_claims},
 };
 
+static void help_help(FILE *f)
+{
+    fprintf(f, "usage: jikenbo help [COMMAND]\n"
+               "\n"
+               "Show the help of COMMAND (the same as 'jikenbo COMMAND --help'), or without one\n"
+               "the list of commands.\n"
+               "\n"
+               "options:\n"
+               "  -h, --help        show this help\n");
+}
+
 static int help(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        help_help(stdout);
         return CLI_OK;
     }
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
@@ -81,10 +98,35 @@ static int help(int argc, char **argv)
     return CLI_USAGE;
 }
 
+/* A reader of stdout that went away (`jikenbo export | head -1`) ends the
+ * command at once, quietly and with status 0, as SIGPIPE ends other tools:
+ * nobody wants the rest, and "writing the output failed" would be noise. A
+ * broken pipe elsewhere (a socket of libcurl or libpq) is ignored as before:
+ * its write fails with EPIPE and is handled where it happens. poll and _exit
+ * are async-signal-safe. */
+static void on_sigpipe(int sig)
+{
+    (void)sig;
+    struct pollfd p = {STDOUT_FILENO, 0, 0};
+    if (poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP)))
+        _exit(CLI_OK);
+}
+
 int main(int argc, char **argv)
 {
     int rc;
-    signal(SIGPIPE, SIG_IGN);
+    /* serve writes only to its clients' sockets: a closed stdout must not
+     * stop it */
+    if (argc >= 2 && strcmp(argv[1], "serve") != 0) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_sigpipe;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        sigaction(SIGPIPE, &sa, NULL);
+    } else {
+        signal(SIGPIPE, SIG_IGN);
+    }
     if (argc < 2) {
         usage(stderr);
         return CLI_USAGE;
@@ -114,11 +156,13 @@ int main(int argc, char **argv)
             rc = CLI_USAGE;
         }
     }
-    /* a full disk or a closed pipe must not pass silently */
+    /* a full disk must not pass silently (a reader gone away ended the
+     * command in on_sigpipe) */
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        if (errno != EPIPE)
+        if (errno != EPIPE) {
             cli_error("writing the output: %s", strerror(errno));
-        rc = CLI_FAILED;
+            rc = CLI_FAILED;
+        }
     }
     if (fclose(stdout) != 0 && rc == CLI_OK) {
         cli_error("writing the output: %s", strerror(errno));

@@ -32,6 +32,8 @@
 #define KNOWN_MAX (1u << 20)
 #define SQL_MAX 8192
 #define MAX_BINDS 96
+#define STR(x) #x
+#define XSTR(x) STR(x)
 
 /* The indexed full-text value, spelled exactly as in pg-001.sql's
  * notices_fts so that the planner matches it to the index. */
@@ -77,8 +79,9 @@ static const char *const SQL[ST__COUNT] = {
     [ST_ACTOR_INSERT] = "INSERT INTO actors(notice_id, name) VALUES($1::bigint, $2::text)",
     [ST_ACTOR_DELETE] = "DELETE FROM actors WHERE notice_id = $1::bigint",
     /* $3: $2 less STORE_FOLLOWUP_DAYS, computed by shift_date */
-    [ST_FOLLOW] = "SELECT incident_id FROM notices WHERE org_key = $1::text AND published <= $2::text"
-                  " AND published >= $3::text AND incident_id IS NOT NULL ORDER BY published DESC, id DESC LIMIT 1",
+    [ST_FOLLOW] = "SELECT incident_id, categories, title, report_no FROM notices WHERE org_key = $1::text"
+                  " AND published <= $2::text AND published >= $3::text AND incident_id IS NOT NULL"
+                  " ORDER BY published DESC, id DESC LIMIT " XSTR(STORE_FOLLOW_ROWS),
     [ST_INCIDENT_NEW] = "INSERT INTO incidents(org, org_key, first_published, has_first)"
                         " VALUES($1::text, $2::text, $3::text, $4::int) RETURNING id",
     /* the incidents of the org without a first notice that began within
@@ -842,9 +845,20 @@ static jkb_status find_incident(pgc *d, const store_put *p, int64_t *incident, j
     *incident = 0;
     if (p->followup && has_lo) {
         const char *v[3] = {p->org_key, p->published, lo};
-        if ((rc = one_id(d, exec_st(d, ST_FOLLOW, 3, v, NULL, NULL), incident, err, "linking follow-ups")))
+        PGresult *r = exec_st(d, ST_FOLLOW, 3, v, NULL, NULL);
+        if (!res_ok(r)) {
+            rc = pg_fail(d, r, err, "linking follow-ups");
+            PQclear(r);
             return rc;
-        if (*incident)
+        }
+        store_follow f;
+        store_follow_init(&f, p);
+        for (int i = 0; i < PQntuples(r); i++)
+            store_follow_add(&f, p_i64(PQgetvalue(r, i, 0)), (uint32_t)p_i64(PQgetvalue(r, i, 1)),
+                             PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2), (size_t)PQgetlength(r, i, 2),
+                             PQgetisnull(r, i, 3) ? 0 : (int)p_i64(PQgetvalue(r, i, 3)));
+        PQclear(r);
+        if ((*incident = store_follow_pick(&f)))
             return JKB_OK;
     }
     const char *v[4] = {p->org, p->org_key, p->published[0] ? p->published : NULL, p->followup ? "0" : "1"};
@@ -1547,7 +1561,6 @@ static void q_limit(qb *q, const jkb_query *qq)
  * cb; -1: failed (*rc); 0: it did not fill, nothing went to cb. */
 static int window_page(pgc *d, const store_query *sq, size_t window, row_cb *cb, jkb_status *rc, jkb_err *err)
 {
-    char lim[80];
     qb *q = calloc(1, sizeof *q);
     qctx c;
     memset(&c, 0, sizeof c);
@@ -1559,8 +1572,9 @@ static int window_page(pgc *d, const store_query *sq, size_t window, row_cb *cb,
     }
     q_sql(q, "SELECT " ROW_COLUMNS " FROM (SELECT * FROM notices n WHERE true");
     where_filters(sq, q);
-    snprintf(lim, sizeof lim, NEWEST_FIRST " LIMIT %zu) n WHERE true", window);
-    q_sql(q, lim);
+    q_sql(q, NEWEST_FIRST " LIMIT ");
+    q_int(q, (int64_t)window);
+    q_sql(q, ") n WHERE true");
     if ((*rc = where_terms(d, sq, q, &c, err)) != JKB_OK) {
         result = -1;
         goto out;

@@ -51,9 +51,9 @@ static const char *const SQL[ST__COUNT] = {
                   " case_auto = CASE WHEN ?13 IS NULL THEN case_auto ELSE 0 END,"
                   " leak_status = ?14, org = ?15, org_key = ?16, title = ?17, source = ?18, idx = ?19,"
                   " engine_version = ?20, record_json = ?21, sortkey = ?22 WHERE id = ?1",
-    [ST_FOLLOW] = "SELECT incident_id FROM notices WHERE org_key = ?1 AND published <= ?2"
+    [ST_FOLLOW] = "SELECT incident_id, categories, title, report_no FROM notices WHERE org_key = ?1 AND published <= ?2"
                   " AND published >= date(?2, '-" XSTR(STORE_FOLLOWUP_DAYS) " days') AND incident_id IS NOT NULL"
-                  " ORDER BY published DESC, id DESC LIMIT 1",
+                  " ORDER BY published DESC, id DESC LIMIT " XSTR(STORE_FOLLOW_ROWS),
     [ST_INCIDENT_NEW] = "INSERT INTO incidents(org, org_key, first_published, has_first) VALUES(?1, ?2, ?3, ?4)",
     [ST_ORPHANS] = "SELECT id FROM incidents WHERE org_key = ?1 AND has_first = 0 AND first_published > ?2"
                    " AND first_published <= date(?2, '+" XSTR(STORE_FOLLOWUP_DAYS) " days') AND id <> ?3",
@@ -515,13 +515,17 @@ static jkb_status find_incident(sq3 *d, const store_put *p, int64_t *incident, j
             return db_fail(d, err, "linking follow-ups");
         sqlite3_bind_text(st, 1, p->org_key, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, p->published, -1, SQLITE_STATIC);
-        int r = sqlite3_step(st);
-        if (r == SQLITE_ROW)
-            *incident = sqlite3_column_int64(st, 0);
+        store_follow f;
+        store_follow_init(&f, p);
+        int r;
+        while ((r = sqlite3_step(st)) == SQLITE_ROW)
+            store_follow_add(&f, sqlite3_column_int64(st, 0), (uint32_t)sqlite3_column_int64(st, 1),
+                             (const char *)sqlite3_column_text(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+                             sqlite3_column_int(st, 3));
         sqlite3_reset(st);
-        if (r != SQLITE_ROW && r != SQLITE_DONE)
+        if (r != SQLITE_DONE)
             return db_fail(d, err, "linking follow-ups");
-        if (*incident)
+        if ((*incident = store_follow_pick(&f)))
             return JKB_OK;
     }
     st = stmt(d, ST_INCIDENT_NEW);

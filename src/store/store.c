@@ -375,6 +375,173 @@ static int is_followup(const jkb_record *r)
     return 0;
 }
 
+/* ------------------------------------------------------------ follow-up choice */
+
+/* Title words that say what kind of report a notice is, not what happened:
+ * two notices of one incident differ in them, two incidents share them.
+ * (第N報 is matched apart.) Linking words, kept here like FOLLOWUP_WORDS. */
+static const char *const REPORT_MARKERS[] = {
+    "続報",     "最終報",   "調査結果", "ご報告", "報告",   "お詫び", "おわび", "お知らせ", "のお知らせ",
+    "について", "に関する", "ご連絡",   "ご案内", "ご迷惑", "発生",   "件",     "のご",     "及び",
+};
+
+/* The next code point of s[*i..n) (advancing *i); malformed bytes are 0. */
+static uint32_t next_cp(const char *s, size_t n, size_t *i)
+{
+    const unsigned char *u = (const unsigned char *)s + *i;
+    size_t left = n - *i;
+    uint32_t c = u[0];
+    size_t k = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (!k || k > left) {
+        *i += 1;
+        return 0;
+    }
+    if (k > 1) {
+        c &= 0x3f >> (k - 1);
+        for (size_t j = 1; j < k; j++) {
+            if ((u[j] & 0xc0) != 0x80) {
+                *i += 1;
+                return 0;
+            }
+            c = c << 6 | (u[j] & 0x3f);
+        }
+    }
+    *i += k;
+    return c;
+}
+
+static int is_numeral(uint32_t c)
+{
+    static const uint32_t kanji[] = {0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341};
+    if ((c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19))
+        return 1;
+    for (size_t i = 0; i < sizeof kanji / sizeof kanji[0]; i++)
+        if (c == kanji[i])
+            return 1;
+    return 0;
+}
+
+/* Brackets, punctuation and spaces: they separate words. */
+static int is_separator(uint32_t c)
+{
+    return c == 0 || c < 0x30 || (c >= 0x3A && c <= 0x40) || (c >= 0x5B && c <= 0x60) || (c >= 0x7B && c <= 0x7F) ||
+           (c >= 0x3000 && c <= 0x303F) || c == 0x30FB || (c >= 0xFF01 && c <= 0xFF0F) ||
+           (c >= 0xFF1A && c <= 0xFF20) || (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65);
+}
+
+/* The distinct pairs of adjacent characters of a title, report markers and
+ * separators removed (a pair never spans one). Returns how many. */
+static size_t title_pairs(const char *s, size_t n, uint32_t out[][2])
+{
+    uint32_t prev = 0;
+    size_t np = 0, chars = 0, i = 0;
+    while (i < n && chars < STORE_FOLLOW_TITLE_CHARS) {
+        size_t m = 0;
+        for (size_t k = 0; k < sizeof REPORT_MARKERS / sizeof REPORT_MARKERS[0] && !m; k++) {
+            size_t ml = strlen(REPORT_MARKERS[k]);
+            if (ml <= n - i && memcmp(s + i, REPORT_MARKERS[k], ml) == 0)
+                m = ml;
+        }
+        if (!m && n - i >= 3 && memcmp(s + i, "第", 3) == 0) {
+            /* 第N報 */
+            size_t j = i + 3, digits = 0;
+            uint32_t c = 0;
+            while (j < n && (c = next_cp(s, n, &j)) && is_numeral(c))
+                digits++;
+            if (digits && c == 0x5831 /* 報 */)
+                m = j - i;
+        }
+        if (m) {
+            i += m;
+            prev = 0;
+            continue;
+        }
+        uint32_t c = next_cp(s, n, &i);
+        chars++;
+        if (is_separator(c)) {
+            prev = 0;
+            continue;
+        }
+        if (prev) {
+            size_t k = 0;
+            while (k < np && !(out[k][0] == prev && out[k][1] == c))
+                k++;
+            if (k == np && np < STORE_FOLLOW_TITLE_CHARS) {
+                out[np][0] = prev;
+                out[np][1] = c;
+                np++;
+            }
+        }
+        prev = c;
+    }
+    return np;
+}
+
+void store_follow_init(store_follow *f, const store_put *p)
+{
+    memset(f, 0, sizeof *f);
+    f->p = p;
+    if (p->title)
+        f->n_pairs = title_pairs(p->title, strlen(p->title), f->pairs);
+}
+
+void store_follow_add(store_follow *f, int64_t incident, uint32_t categories, const char *title, size_t title_len,
+                      int report_no)
+{
+    size_t i = 0;
+    while (i < f->n && f->c[i].incident != incident)
+        i++;
+    if (i == f->n) {
+        /* the latest incidents are the likelier: later ones are not weighed */
+        if (f->n == STORE_FOLLOW_INCIDENTS)
+            return;
+        memset(&f->c[i], 0, sizeof f->c[i]);
+        f->c[i].incident = incident;
+        f->n++;
+    }
+    store_follow_cand *c = &f->c[i];
+    c->categories |= categories;
+    if (report_no > c->max_report)
+        c->max_report = report_no;
+    if (title && f->n_pairs) {
+        uint32_t theirs[STORE_FOLLOW_TITLE_CHARS][2];
+        size_t nt = title_pairs(title, title_len, theirs), shared = 0;
+        for (size_t a = 0; a < f->n_pairs; a++)
+            for (size_t b = 0; b < nt; b++)
+                if (f->pairs[a][0] == theirs[b][0] && f->pairs[a][1] == theirs[b][1]) {
+                    shared++;
+                    break;
+                }
+        if ((int)shared > c->title_pairs)
+            c->title_pairs = (int)shared;
+    }
+}
+
+/* A shared category weighs as much as a few shared title pairs (a word or
+ * two); a report that comes next in a chain's numbering, as much as a
+ * category and a word. */
+#define WEIGHT_CATEGORY 3
+#define WEIGHT_CHAIN 5
+
+int64_t store_follow_pick(const store_follow *f)
+{
+    int64_t best = 0;
+    long best_score = -1;
+    for (size_t i = 0; i < f->n; i++) {
+        const store_follow_cand *c = &f->c[i];
+        long score = c->title_pairs;
+        for (uint32_t shared = c->categories & f->p->categories; shared; shared &= shared - 1)
+            score += WEIGHT_CATEGORY;
+        if (f->p->report_no >= 2 && c->max_report == f->p->report_no - 1)
+            score += WEIGHT_CHAIN;
+        if (score > best_score) { /* strictly: a tie stays with the latest */
+            best_score = score;
+            best = c->incident;
+        }
+    }
+    return best;
+}
+
 /* Where the "source" member begins: the writer puts it last. */
 size_t store_record_core(const char *j, size_t n)
 {

@@ -14,6 +14,12 @@
 /* Follow-ups are linked to an earlier notice published at most this many
  * days before them. */
 #define STORE_FOLLOWUP_DAYS 365
+/* A follow-up weighs at most this many of its organization's latest notices
+ * in that window (the query's LIMIT) and this many incidents among them. */
+#define STORE_FOLLOW_ROWS 200
+#define STORE_FOLLOW_INCIDENTS 32
+/* Title characters compared when weighing them. */
+#define STORE_FOLLOW_TITLE_CHARS 96
 /* Full-text queries: at most this many whitespace-separated terms, each at
  * most this many bytes. */
 #define STORE_MAX_TERMS 16
@@ -104,9 +110,11 @@ typedef struct store_ops {
     jkb_status (*commit)(jkb_store *s, jkb_err *err);
     jkb_status (*rollback)(jkb_store *s, jkb_err *err);
     /* Store or update one notice (see store.h for the outcomes). A new
-     * notice gets an incident: a follow-up joins the incident of the latest
-     * notice of the same org_key published within STORE_FOLLOWUP_DAYS before
-     * it; otherwise a new incident, which also takes in the incidents of the
+     * notice gets an incident: a follow-up joins the incident it continues
+     * among those of the same org_key with a notice published within
+     * STORE_FOLLOWUP_DAYS before it (the backend hands the candidate notices,
+     * latest first, to store_follow_add and takes store_follow_pick's
+     * choice); otherwise a new incident, which also takes in the incidents of the
      * same org_key that have no first notice and began within
      * STORE_FOLLOWUP_DAYS after it (a first report stored after its
      * follow-ups). An updated notice keeps its incident and case_id (unless
@@ -169,5 +177,33 @@ size_t store_record_core(const char *json, size_t len);
 int64_t store_day_key(jkb_date d);
 /* Parse "YYYY-MM-DD" (or a prefix) into a jkb_date; returns 0 when it is none. */
 jkb_date store_parse_date(const char *s);
+
+/* Choosing the incident a follow-up continues when its organization has
+ * several in the window. Each candidate incident is scored by the record
+ * categories it shares with the follow-up, the title character pairs it
+ * shares once report markers (第N報, 続報, お知らせ…) are removed, and, for a
+ * 第N報, whether its highest report number is N-1; the best wins, a tie goes
+ * to the incident of the latest notice. */
+typedef struct store_follow_cand {
+    int64_t incident;
+    uint32_t categories;      /* of all its candidate notices */
+    int max_report;           /* the highest 第N報 among them, 0: none */
+    int title_pairs;          /* the most title pairs one of them shares */
+} store_follow_cand;
+
+typedef struct store_follow {
+    const store_put *p;
+    uint32_t pairs[STORE_FOLLOW_TITLE_CHARS][2]; /* the follow-up's title pairs, distinct */
+    size_t n_pairs;
+    store_follow_cand c[STORE_FOLLOW_INCIDENTS]; /* in order of their latest notice */
+    size_t n;
+} store_follow;
+
+void store_follow_init(store_follow *f, const store_put *p);
+/* One candidate notice; call them latest first. title may be NULL. */
+void store_follow_add(store_follow *f, int64_t incident, uint32_t categories, const char *title, size_t title_len,
+                      int report_no);
+/* The chosen incident, 0 when there was no candidate. */
+int64_t store_follow_pick(const store_follow *f);
 
 #endif

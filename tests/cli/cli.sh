@@ -109,6 +109,17 @@ done
 run "$JKB" help extract
 check "help extract describes the extract options" has out -- '--format'
 
+# help's own help, as every command has one
+for args in "help help" "help --help" "help -h"; do
+    # shellcheck disable=SC2086
+    run "$JKB" $args
+    if [ "$rc" -eq 0 ] && has out '^usage: jikenbo help \[COMMAND\]' && empty err; then
+        ok "jikenbo $args: help's usage on stdout, exit 0"
+    else
+        nok "jikenbo $args: help's usage on stdout, exit 0" "exit $rc" "stdout: $(head -c 200 out)" "stderr: $(head -c 200 err)"
+    fi
+done
+
 for args in "--version" "-V"; do
     run "$JKB" $args
     if [ "$rc" -eq 0 ] && has out '^jikenbo [0-9][0-9.]*' && empty err; then
@@ -370,6 +381,26 @@ if [ -w /dev/full ]; then
 else
     ok "# SKIP /dev/full is not writable here"
 fi
+
+# a reader that went away: quiet, status 0 (as SIGPIPE ends other tools).
+# The pipe's read end is closed before jikenbo starts, so every write fails.
+for args in "extract --format ndjson big.txt" "extract --format table one.txt" "text one.txt" \
+    "assess --format table one.txt"; do
+    # shellcheck disable=SC2086
+    python3 - "$JKB" $args >closed.out 2>&1 <<'PY'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, timeout=60)
+print(p.returncode, p.stderr.decode(errors="replace"))
+PY
+    if [ "$(cat closed.out)" = "0 " ]; then ok "$args to a closed pipe: exit 0, no message"
+    else nok "$args to a closed pipe: exit 0, no message" "got: $(head -c 300 closed.out)"; fi
+done
+"$JKB" extract --format ndjson big.txt 2>err | head -c 1 >/dev/null
+rc=${PIPESTATUS[0]:-0}
+if [ "$rc" -eq 0 ] && empty err; then ok "extract | head -c 1: exit 0, no message"
+else nok "extract | head -c 1: exit 0, no message" "exit $rc" "stderr: $(head -c 200 err)"; fi
 
 # ---- colour ----
 

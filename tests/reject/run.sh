@@ -166,7 +166,7 @@ with open('feed.xml', 'w') as f:
                 f'<description>株式会社テスト{i}は不正アクセスを受けました。</description></item>\n')
     f.write('</channel></rss>\n')
 EOF
-run feed-ingest 120 "$JKB" ingest -q --db feed.db feed.xml "$GOOD"
+run feed-ingest 120 "$JKB" ingest -q --no-fetch --db feed.db feed.xml "$GOOD"
 want_rc feed-ingest 1
 said feed-ingest feed.xml 'more than 100000 items'
 [ "$(notices feed.db)" = 100001 ] || bad "feed-ingest: $(notices feed.db) notices stored, want 100,000 items + the good one"

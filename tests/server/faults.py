@@ -122,6 +122,16 @@ def store_checks(db, what):
         con.close()
 
 
+def new_casebook(db):
+    """A casebook holding one sample notice: serve refuses a path where there is
+    none (only ingest creates one). Returns how many notices it holds."""
+    r = subprocess.run([JKB, "ingest", "--db", db, "-q", os.path.join(SRC, "sample", "shop-card.txt")],
+                       capture_output=True)
+    if r.returncode != 0:
+        raise SystemExit("ingest of a sample failed: " + r.stderr.decode())
+    return count_notices(db)[0]
+
+
 def count_notices(db):
     con = sqlite3.connect(db)
     try:
@@ -372,6 +382,7 @@ def killed_mid_post(token, tokfile):
     subprocess.run([sys.executable, os.path.join(SRC, "bench", "gen.py"), corpus, "3"], check=True,
                    stdout=subprocess.DEVNULL)
     bodies, n_notices = split_notices(corpus, 40)
+    base = new_casebook(db)
     proc, port = start(db, "--token-file", tokfile)
     ts, out = post_all(port, token, bodies)
     # kill once the first batch is stored, so that others are mid-transaction
@@ -401,7 +412,7 @@ def killed_mid_post(token, tokfile):
                 posted += len(json.loads(o[1])["notices"])
         total, distinct = count_notices(db)
         check("SIGKILL mid-POST: re-POST after a restart stores each notice once", not bad and total == distinct
-              and total == posted,
+              and total == posted + base,
               "%d batches failed %s; %d notices in the replies, %d rows, %d distinct hashes"
               % (len(bad), bad[:5], posted, total, distinct))
         st, body, _ = request(port, "GET", "/api/incidents?per_page=1")
@@ -423,6 +434,7 @@ def killed_mid_post(token, tokfile):
 
 def bodies_checks(token, tokfile):
     db = os.path.join(TMP, "body.db")
+    base = new_casebook(db)
     proc, port = start(db, "--token-file", tokfile, "--max-body", "1M")
     try:
         # a declared 1 GB body: 413 before any of it is sent
@@ -454,8 +466,8 @@ def bodies_checks(token, tokfile):
         except (OSError, http.client.HTTPException) as e:
             st = str(e)
         c.close()
-        check("chunked body over the cap: 413, nothing stored", st == 413 and count_notices(db)[0] == 0,
-              "status %s, %d notices" % (st, count_notices(db)[0]))
+        check("chunked body over the cap: 413, nothing stored", st == 413 and count_notices(db)[0] == base,
+              "status %s, %d notices (%d before)" % (st, count_notices(db)[0], base))
         # a client that hangs up in the middle of its body
         note = ("【セキュリティ事件簿#2026-002】株式会社カイセン 顧客情報の漏えいについて 2026年1月5日\n\n"
                 " 2026年1月4日、当社の顧客管理サーバが不正アクセスを受け、顧客情報約3,000件が漏えいした可能性が"
@@ -468,13 +480,13 @@ def bodies_checks(token, tokfile):
             time.sleep(0.2)
             s.close()
         time.sleep(0.5)
-        n = count_notices(db)[0]
+        n = count_notices(db)[0] - base
         st, _, _ = request(port, "GET", "/api/version")
         check("a client hanging up mid-body stores nothing", n == 0 and st == 200 and proc.poll() is None,
               "3 bodies cut at 1 byte, half, all but 1: %d notices stored, /api/version %d" % (n, st))
         st, body, _ = request(port, "POST", "/api/notices", body=note,
                               headers={"Authorization": "Bearer " + token, "Content-Type": "text/plain; charset=utf-8"})
-        check("the same notice sent whole is stored once", st == 201 and count_notices(db) == (1, 1),
+        check("the same notice sent whole is stored once", st == 201 and count_notices(db) == (base + 1, base + 1),
               "%d, %s notices" % (st, count_notices(db)))
     finally:
         rc = stop(proc)

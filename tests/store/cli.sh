@@ -64,16 +64,31 @@ has '^1 stored, 0 unchanged, 0 updated, 0 skipped$' err
 cp "$SRC/sample/shop-card.txt" "$T/named.md"
 expect 0 "$BIN" ingest --db "$T/tree.db" "$T/named.md"
 has '^1 stored' err
-# feeds: each item with its link as source
+# feeds: each item with its link as source (--no-fetch: the items' own
+# text; their links name hosts that do not exist)
 if [ -f "$SRC/tests/unit/data/feed-atom.xml" ]; then
-    expect 0 "$BIN" ingest --db "$T/feed.db" "$SRC/tests/unit/data/feed-atom.xml"
+    expect 0 "$BIN" ingest --no-fetch --db "$T/feed.db" "$SRC/tests/unit/data/feed-atom.xml"
+    if grep -q warning "$T/err"; then fail "--no-fetch warned: $(cat "$T/err")"; fi
     expect 0 "$BIN" search --db "$T/feed.db" --format csv
     has 'https://casebook.example.org/' out
 fi
 # http: a URL's notice is the same notice as the file it serves
 if command -v python3 >/dev/null; then
-    PORT=$((20000 + $$ % 20000))
-    python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$SRC/sample" >/dev/null 2>&1 &
+    PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    mkdir "$T/www"
+    cp "$SRC"/sample/*.txt "$T/www/"
+    # a feed whose first item links to a page served here and whose second
+    # links to one that is not
+    cat >"$T/www/feed.xml" <<FEED
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>事件簿</title>
+<item><title>USBメモリの紛失</title><link>http://127.0.0.1:$PORT/university-usb.txt</link>
+<description>2025年6月2日、株式会社フィード要約はUSBメモリを紛失しました。</description></item>
+<item><title>不正アクセス</title><link>http://127.0.0.1:$PORT/gone.html</link>
+<description>2025年6月3日、株式会社フィード代替は不正アクセスを受けました。</description></item>
+</channel></rss>
+FEED
+    python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$T/www" >/dev/null 2>&1 &
     HTTPD=$!
     for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
         python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $PORT), 0.2)" 2>/dev/null && break
@@ -84,6 +99,29 @@ if command -v python3 >/dev/null; then
     expect 1 "$BIN" ingest --db "$DB" "http://127.0.0.1:$PORT/no-such-notice.txt"
     has '404' err
     has '1 skipped$' err
+    # feed items: the linked page is the notice, with the link as source; a
+    # link that fails is named with its reason and the item's text goes in
+    for feed in "http://127.0.0.1:$PORT/feed.xml" "$T/www/feed.xml"; do
+        rm -f "$T/items.db"
+        expect 0 "$BIN" ingest --db "$T/items.db" "$feed"
+        has "warning: http://127.0.0.1:$PORT/gone.html: .*404" err
+        has '^2 stored, 0 unchanged, 0 updated, 0 skipped$' err
+        if grep -q "university-usb" "$T/err"; then fail "the served page was warned about: $(cat "$T/err")"; fi
+        expect 0 "$BIN" search --db "$T/items.db" --format csv 瑠璃ヶ丘大学
+        has "http://127.0.0.1:$PORT/university-usb.txt" out
+        expect 0 "$BIN" search --db "$T/items.db" --format csv フィード要約
+        [ "$(wc -l <"$T/out")" = 1 ] || fail "the item's own text was stored beside its page: $(cat "$T/out")"
+        expect 0 "$BIN" search --db "$T/items.db" --format csv フィード代替
+        has "http://127.0.0.1:$PORT/gone.html" out
+    done
+    # --no-fetch: the items' own text, no request, no warning
+    rm -f "$T/items.db"
+    expect 0 "$BIN" ingest --no-fetch --db "$T/items.db" "$T/www/feed.xml"
+    if grep -q warning "$T/err"; then fail "--no-fetch fetched: $(cat "$T/err")"; fi
+    expect 0 "$BIN" search --db "$T/items.db" --format csv フィード要約
+    has "http://127.0.0.1:$PORT/university-usb.txt" out
+    expect 0 "$BIN" search --db "$T/items.db" --format csv 瑠璃ヶ丘大学
+    [ "$(wc -l <"$T/out")" = 1 ] || fail "--no-fetch stored the linked page: $(cat "$T/out")"
     kill "$HTTPD" 2>/dev/null
     wait "$HTTPD" 2>/dev/null
 fi
@@ -163,7 +201,16 @@ has 'medical' out
 expect 0 "$BIN" stats --db "$DB" --timing
 has 'detected_to_reported' out
 expect 0 "$BIN" stats --db "$DB" --timing --format ndjson
-expect 2 "$BIN" stats --db "$DB" --by colour
+# a dimension the store refuses: the message only, nothing on stdout
+for f in table json csv ndjson; do
+    expect 2 "$BIN" stats --db "$DB" --by colour --format $f
+    [ -s "$T/out" ] && fail "stats --by colour --format $f wrote to stdout: $(head -c 200 "$T/out")"
+    has "colour" err
+done
+# the timing is per incident: --notices cannot change it, so it is refused
+expect 2 "$BIN" stats --db "$DB" --timing --notices
+[ -s "$T/out" ] && fail "stats --timing --notices wrote to stdout: $(head -c 200 "$T/out")"
+has "\-\-notices" err
 expect 2 "$BIN" stats --db "$DB"
 
 # ---- export ----
@@ -194,6 +241,22 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["type"] ==
 expect 0 "$BIN" export --db "$DB" --format misp
 expect 2 "$BIN" export --db "$DB" --format xml
 
+# a reader that went away (export | head -1): quiet, status 0, for every
+# command that writes data. The pipe's read end is closed before jikenbo
+# starts, so every write fails.
+for args in "export --format ndjson" "export --format csv" "export --format stix" "search" "search --format json" \
+    "stats --by category" "stats --timing" "show 1"; do
+    # shellcheck disable=SC2086
+    python3 - "$BIN" $args --db "$DB" >"$T/closed" 2>&1 <<'PY'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE, timeout=60)
+print(p.returncode, p.stderr.decode(errors="replace"))
+PY
+    [ "$(cat "$T/closed")" = "0 " ] || fail "$args to a closed pipe: want exit 0 and no message, got: $(head -c 300 "$T/closed")"
+done
+
 # ---- reindex ----
 expect 0 "$BIN" reindex --db "$DB"
 has "^$((STORED + 1)) notices, 0 updated, $((STORED + 1)) unchanged\$" err
@@ -206,6 +269,45 @@ if command -v sqlite3 >/dev/null && [ -f "$T/newer.db" ]; then
     has 'created by a newer jikenbo' err
 fi
 expect 1 "$BIN" search --db "$T/no/such/dir/x.db"
+# a casebook path that does not exist is refused, not created empty (only
+# ingest creates one)
+for args in "search" "search 紛失" "show 1" "stats --by category" "stats --timing" "export --format ndjson" \
+    "reindex" "serve --listen 127.0.0.1:0" "report -o $T/r.html" "assess --format table 1"; do
+    # shellcheck disable=SC2086
+    expect 1 timeout 10 "$BIN" $args --db "$T/missing.db"
+    has "no casebook at $T/missing.db; .jikenbo ingest. creates one" err
+    [ -s "$T/out" ] && fail "$args on a missing casebook wrote to stdout: $(head -c 200 "$T/out")"
+    if ls "$T"/missing.db* >/dev/null 2>&1; then
+        fail "$args created $(ls "$T"/missing.db*)"
+        rm -f "$T"/missing.db*
+    fi
+done
+JIKENBO_DB=sqlite:$T/missing.db expect 1 "$BIN" search
+has "no casebook at $T/missing.db" err
+expect 0 "$BIN" ingest --db "$T/missing.db" "$SRC/sample/shop-card.txt"
+expect 0 "$BIN" search --db "$T/missing.db" ハナミズキ
+has 'ハナミズキ' out
+
+# ---- a follow-up joins the incident it continues ----
+# the hospital's 第1報 (sample/) is followed by an unrelated 誤送信 notice of the
+# same hospital, then the 第2報: it continues the ransomware incident, not
+# the latest one
+expect 0 "$BIN" ingest --db "$DB" "$SRC/tests/store/hospital-misdelivery.txt"
+expect 0 "$BIN" ingest --db "$DB" "$SRC/tests/corpus/hospital-followup.txt"
+expect 0 "$BIN" search --db "$DB" --format json --limit 0 翠嶺中央病院
+python3 - "$T/out" <<'PY' || fail "the 第2報 did not join the 第1報's incident"
+import json, sys
+rows = json.load(open(sys.argv[1]))
+inc = {}
+for r in rows:
+    src = r["source"]
+    for k in ("hospital-ransomware", "hospital-misdelivery", "hospital-followup"):
+        if k in src:
+            inc[k] = r["incident_id"]
+assert len(inc) == 3, inc
+assert inc["hospital-followup"] == inc["hospital-ransomware"], inc
+assert inc["hospital-misdelivery"] != inc["hospital-ransomware"], inc
+PY
 
 # ---- help ----
 for c in ingest search show stats export reindex; do

@@ -44,11 +44,19 @@ while :; do
     [ $i -lt 1200 ] || fail "no progress after 120 s"
     sleep 0.1
 done
-kill -9 $PID
-wait $PID 2>/dev/null || true
+# a count is read between commits: a random extra 0 to 299 ms moves the kill
+# off that boundary, to anywhere in a batch
+r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+ms=$((r % 300))
+sleep "$(printf '0.%03d' "$ms")"
+kill -9 $PID 2>/dev/null || fail "the ingest had ended before the kill (${ms} ms after $n notices)"
+st=0
+wait $PID 2>/dev/null || st=$?
 PID=
+# 128 + SIGKILL: the kill, not an ending of its own, stopped it
+[ "$st" = 137 ] || fail "the ingest was not killed while running (exit $st): $(tail -n 2 "$T/first.err")"
 n=$(sqlite3 "$DB" 'SELECT count(*) FROM notices')
-echo "killed with $n of $EXPECTED notices committed"
+echo "killed ${ms} ms after the count reached 2,000, with $n of $EXPECTED notices committed"
 [ "$n" -lt "$EXPECTED" ] || fail "the ingest had finished before the kill"
 
 ok=$(sqlite3 "$DB" 'PRAGMA integrity_check')

@@ -372,6 +372,72 @@ static void test_followups(void **state)
     jkb_store_close(s);
 }
 
+/* An organization with several incidents in the window: a follow-up joins
+ * the one it continues (shared categories and title words, the next report
+ * number of a chain), not merely the latest; with nothing to tell them
+ * apart, the latest. */
+static void test_followup_choice(void **state)
+{
+    (void)state;
+    jkb_store *s = fresh(NULL, 0);
+    const char *org = "医療法人翠嶺会 翠嶺中央病院";
+    int64_t r1, mis, r2, rz, mz;
+    spec ransom1 = {.text = "ランサムウェア第1報。", .title = "当院における電子カルテシステムの障害について(第1報)",
+                    .org = org, .y = 2025, .m = 1, .d = 20, .report_no = 1, .cats = 1u << JKB_CAT_RANSOMWARE};
+    spec misdel = {.text = "メールの誤送信。", .title = "当院におけるメール誤送信についてのお詫び", .org = org,
+                   .y = 2025, .m = 2, .d = 1, .cats = 1u << JKB_CAT_MISDELIVERY};
+    spec ransom2 = {.text = "ランサムウェア第2報。", .title = "当院における電子カルテシステムの障害について(第2報)",
+                    .org = org, .y = 2025, .m = 2, .d = 14, .report_no = 2, .cats = 1u << JKB_CAT_RANSOMWARE};
+    /* 続報 within the year, each after the other incident's latest notice */
+    spec ransom_z = {.text = "障害の続報。", .title = "電子カルテシステムの障害に関する続報", .org = org, .y = 2025,
+                     .m = 3, .d = 1, .cats = 1u << JKB_CAT_RANSOMWARE};
+    spec mis_z = {.text = "誤送信の続報。", .title = "メール誤送信に関する続報", .org = org, .y = 2025, .m = 3,
+                  .d = 2, .cats = 1u << JKB_CAT_MISDELIVERY};
+    begin(s);
+    assert_int_equal(put_spec(s, &ransom1, NULL, &r1), JKB_OK);
+    assert_int_equal(put_spec(s, &misdel, NULL, &mis), JKB_OK);
+    assert_int_equal(put_spec(s, &ransom2, NULL, &r2), JKB_OK);
+    commit(s);
+    int64_t ri = get(s, r1).incident, mi = get(s, mis).incident;
+    assert_true(ri != mi);
+    assert_int_equal(get(s, r2).incident, ri);
+    begin(s);
+    assert_int_equal(put_spec(s, &ransom_z, NULL, &rz), JKB_OK);
+    assert_int_equal(put_spec(s, &mis_z, NULL, &mz), JKB_OK);
+    commit(s);
+    assert_int_equal(get(s, rz).incident, ri);
+    assert_int_equal(get(s, mz).incident, mi);
+
+    /* the same title and categories twice: the 第3報 follows the chain that
+     * reached 第2報, though the other incident began later */
+    const char *org2 = "株式会社みどり商事";
+    int64_t a1, a2, b1, a3, tie;
+    uint32_t ua = 1u << JKB_CAT_UNAUTHORIZED_ACCESS;
+    spec sa1 = {.text = "A第1報。", .title = "不正アクセスについて(第1報)", .org = org2, .y = 2025, .m = 5, .d = 1,
+                .report_no = 1, .cats = ua};
+    spec sa2 = {.text = "A第2報。", .title = "不正アクセスについて(第2報)", .org = org2, .y = 2025, .m = 6, .d = 1,
+                .report_no = 2, .cats = ua};
+    spec sb1 = {.text = "B第1報。", .title = "不正アクセスについて(第1報)", .org = org2, .y = 2025, .m = 7, .d = 1,
+                .report_no = 1, .cats = ua};
+    spec sa3 = {.text = "A第3報。", .title = "不正アクセスについて(第3報)", .org = org2, .y = 2025, .m = 8, .d = 1,
+                .report_no = 3, .cats = ua};
+    /* nothing to tell them apart: the latest */
+    spec st = {.text = "どちらとも言えない続報。", .title = "続報", .org = org2, .y = 2025, .m = 7, .d = 15};
+    begin(s);
+    assert_int_equal(put_spec(s, &sa1, NULL, &a1), JKB_OK);
+    assert_int_equal(put_spec(s, &sa2, NULL, &a2), JKB_OK);
+    assert_int_equal(put_spec(s, &sb1, NULL, &b1), JKB_OK);
+    assert_int_equal(put_spec(s, &sa3, NULL, &a3), JKB_OK);
+    assert_int_equal(put_spec(s, &st, NULL, &tie), JKB_OK);
+    commit(s);
+    int64_t ai = get(s, a1).incident, bi = get(s, b1).incident;
+    assert_true(ai != bi);
+    assert_int_equal(get(s, a2).incident, ai);
+    assert_int_equal(get(s, a3).incident, ai);
+    assert_int_equal(get(s, tie).incident, bi); /* b1 is the latest notice before it */
+    jkb_store_close(s);
+}
+
 /* A small casebook for the filters. */
 static void seed(jkb_store *s, int64_t ids[8])
 {
@@ -1270,7 +1336,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_put_idempotent), cmocka_unit_test(test_case_ids),
-        cmocka_unit_test(test_followups),      cmocka_unit_test(test_filters),
+        cmocka_unit_test(test_followups),      cmocka_unit_test(test_followup_choice),      cmocka_unit_test(test_filters),
         cmocka_unit_test(test_fulltext),       cmocka_unit_test(test_short_terms),
         cmocka_unit_test(test_hostile_text),   cmocka_unit_test(test_stats),
         cmocka_unit_test(test_timing),         cmocka_unit_test(test_get_and_texts),
