@@ -450,9 +450,12 @@ out:
     return rc;
 }
 
-/* The casebook, with the claims of an earlier version's file moved in. */
-static int open_casebook(const char *db, jkb_store **s)
+/* The casebook, with the claims of an earlier version's file moved in. Only
+ * import makes one where there is none (claims may come before notices). */
+static int open_casebook(const char *db, jkb_store **s, int create)
 {
+    if (!create && !cli_casebook_exists(db))
+        return -1;
     if (open_store(db, s) != 0)
         return -1;
     if (adopt_claims_file(*s, db) != 0) {
@@ -552,7 +555,7 @@ static int claims_import(int argc, char **argv)
             total_read += jkb_claims_count(c) - before;
         }
     }
-    if (open_casebook(o.db, &s) != 0) {
+    if (open_casebook(o.db, &s, 1) != 0) {
         rc = CLI_FAILED;
         goto out;
     }
@@ -594,7 +597,7 @@ static int claims_link(int argc, char **argv)
     jkb_store *s = NULL;
     if (rc)
         return rc;
-    if (open_casebook(o.db, &s) != 0)
+    if (open_casebook(o.db, &s, 0) != 0)
         return CLI_FAILED;
     rc = relink(&o, s) != 0 ? CLI_FAILED : CLI_OK;
     jkb_store_close(s);
@@ -747,7 +750,7 @@ static int claims_list(int argc, char **argv)
     memset(&err, 0, sizeof err);
     if (rc)
         return rc;
-    if (jkb_claims_new(&c, &err) != JKB_OK || open_casebook(o.db, &s) != 0 ||
+    if (jkb_claims_new(&c, &err) != JKB_OK || open_casebook(o.db, &s, 0) != 0 ||
         gather_claims(&o, s, c, o.from_casebook) != 0) {
         rc = CLI_FAILED;
         goto out;
@@ -992,7 +995,7 @@ static int claims_report(int argc, char **argv)
         rc = CLI_FAILED;
         goto out;
     }
-    if (open_casebook(o.db, &s) != 0 || gather_claims(&o, s, all, 0) != 0) {
+    if (open_casebook(o.db, &s, 0) != 0 || gather_claims(&o, s, all, 0) != 0) {
         rc = CLI_FAILED;
         goto out;
     }

@@ -54,6 +54,12 @@ expect 1 "$BIN" claims import --db "$DB" "$T/broken.json"
 has 'not JSON' err
 expect 1 "$BIN" claims list --db postgresql://127.0.0.1:9/none
 has 'PostgreSQL' err
+# a casebook that is not there is not made by list, report or link
+for sub in list report link; do
+    expect 1 "$BIN" claims $sub --db "$T/none.db"
+    has 'no casebook at' err
+    [ -e "$T/none.db" ] && fail "claims $sub made a casebook"
+done
 
 # ---- a small casebook of test notices (invented organizations) ----
 cat >"$T/n1.txt" <<'EOF'
