@@ -1648,6 +1648,17 @@ static int sent_has_field(const nctx *c, range s, int field)
     return 0;
 }
 
+/* The leak word ending at pos is the topic of a noun phrase (流出の状況, 漏えいの経緯,
+ * 流出の概要): it names what a section is about, not what happened. */
+static int topic_after(const nctx *c, uint32_t pos)
+{
+    static const char *const topics[] = {"の状況", "の経緯", "の概要", "の内容", "の詳細", "の原因", "の範囲", "に関する"};
+    for (size_t k = 0; k < sizeof topics / sizeof *topics; k++)
+        if (jkb_at(c->s, c->n, pos, topics[k], strlen(topics[k])))
+            return 1;
+    return 0;
+}
+
 static void do_leak_status(nctx *c)
 {
     int best = JKB_LEAK_UNKNOWN;
@@ -1662,8 +1673,8 @@ static void do_leak_status(nctx *c)
         range s = sent_of(c, h->start);
         if (in_header(c, h->start) || (h->start >= c->title.a && h->end <= c->title.b) || covered_by(c, i, JKB_CUE_NOT_LEAK))
             continue;
-        /* a heading that only names a topic (3.外部への流出について) */
-        if (heading_at(c, h->start) && cue_in(c, JKB_CUE_TITLE_END, s.a, s.b, 0) >= 0)
+        /* a heading that only names a topic (3.外部への流出について, 4 情報流出の状況) */
+        if (heading_at(c, h->start) && (cue_in(c, JKB_CUE_TITLE_END, s.a, s.b, 0) >= 0 || topic_after(c, h->end)))
             continue;
         if (cue_in(c, JKB_CUE_ADVICE, s.a, s.b, 0) >= 0 || cue_in(c, JKB_CUE_PLAN, s.a, s.b, 0) >= 0 ||
             cue_in(c, JKB_CUE_INVESTIGATING, s.a, s.b, 0) >= 0)
