@@ -3,7 +3,7 @@
 # ZIP posing as a PDF, a sparse 1 GB file, HTML nested 100,000 deep, a feed
 # past the item cap, broken and mixed encodings, symlink loops, files that
 # vanish mid-ingest, output to a full disk, a casebook that cannot grow, a
-# casebook that is a folder or not SQLite. For each: no crash (no signal, no
+# casebook on a tmpfs that fills, a casebook that is a folder or not SQLite. For each: no crash (no signal, no
 # sanitizer report), the documented exit status (0 all read, 1 some input
 # failed), a message naming the file and the reason, nothing partial stored
 # (the casebook's notices counted before and after), and the good input given
@@ -28,8 +28,10 @@ SAMPLE=$SRC/sample
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/jkb-reject.XXXXXX") || exit 1
 BG=""
+FILL_MOUNTED="" # case 9b's tmpfs, while it is mounted
 cleanup() {
     [ -n "$BG" ] && kill "$BG" 2>/dev/null
+    [ -n "$FILL_MOUNTED" ] && umount "$FILL_MOUNTED" 2>/dev/null
     if [ "${JKB_REJECT_KEEP:-0}" = 1 ]; then echo "reject: keeping $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
@@ -299,6 +301,73 @@ else
     [ "$(dupes grow.db)" = 0 ] || bad "grow-again: $(dupes grow.db) duplicates"
 fi
 end "casebook that cannot grow (ulimit -f ${kb} KiB, SIGXFSZ ignored)"
+
+# ---- 9b. a casebook on a file system that fills (a 32 MB tmpfs) ----
+# ENOSPC, as a real full disk gives it: the first batch of 1,000 notices
+# fits, the second does not. Mounting needs root, or a user and mount
+# namespace (unshare) where root is not at hand; the mount goes with the
+# namespace, or is undone by the trap. The checks run once there is room
+# again (remounted larger): reading a WAL casebook may itself need to write
+# (its -shm index grows), so a full tmpfs says nothing about the file.
+fill_run() { # JKB INPUT: in $T, with fill/ the mount point
+    mount -t tmpfs -o size=32m jkb-reject-fill fill || exit 98
+    timeout -k 5 60 "$1" ingest -q --db fill/c.db "$2" >fill.out 2>fill.err
+    echo $? >fill.rc
+    mount -o remount,size=256m jkb-reject-fill fill || exit 97
+    sqlite3 fill/c.db 'PRAGMA integrity_check' >fill.ic 2>&1
+    sqlite3 fill/c.db "SELECT count(*) FROM notices; SELECT count(*) FROM notices_fts_docsize;
+        SELECT count(*) FROM notices WHERE record_json IS NULL OR record_json = '' OR text = ''
+            OR incident_id IS NULL OR incident_id NOT IN (SELECT id FROM incidents)" >fill.n 2>&1
+    timeout -k 5 60 "$1" ingest -q --db fill/c.db "$2" >fill-again.out 2>fill-again.err
+    echo $? >fill-again.rc
+    sqlite3 fill/c.db "SELECT count(*) FROM notices; SELECT count(*) - count(DISTINCT content_hash) FROM notices;
+        PRAGMA integrity_check" >fill-again.n 2>&1
+    umount fill
+}
+mkdir fill
+python3 "$SRC/bench/gen.py" fill.txt 12 >/dev/null
+fill_all=$("$JKB" extract -f ndjson fill.txt 2>/dev/null | grep -c '^{')
+fill_how="" fill_st=""
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1m jkb-reject-fill fill 2>/dev/null; then
+    umount fill
+    FILL_MOUNTED=$T/fill
+    (fill_run "$JKB" fill.txt)
+    fill_st=$?
+    umount fill 2>/dev/null # when fill_run stopped half-way
+    fill_how="mounted as root"
+elif command -v unshare >/dev/null && unshare --user --map-root-user --mount true 2>/dev/null; then
+    unshare --user --map-root-user --mount bash -c "$(declare -f fill_run); fill_run \"\$1\" \"\$2\"" sh "$JKB" fill.txt
+    fill_st=$?
+    fill_how="in a user namespace"
+fi
+FILL_MOUNTED=""
+if [ -z "$fill_how" ]; then
+    echo "skip casebook on a tmpfs that fills: cannot mount a tmpfs (not root, and no user namespaces for unshare)"
+elif [ "$fill_st" != 0 ]; then
+    bad "fill: the tmpfs could not be mounted or remounted ($fill_how, status $fill_st)"
+    end "casebook on a tmpfs that fills"
+else
+    rc=$(cat fill.rc)
+    [ "$rc" -ge 124 ] && bad "fill: exit $rc (a timeout or a signal)"
+    grep -qE 'Sanitizer|runtime error:' fill.err fill-again.err && bad "fill: sanitizer report"
+    want_rc fill 1
+    said fill fill/c.db 'full|[Nn]o space'
+    [ "$(cat fill.ic)" = ok ] || bad "fill: integrity_check: $(head -c 200 fill.ic)"
+    { read -r n_stored; read -r n_fts; read -r n_half; } <fill.n
+    stored=$(sed -nE 's/^([0-9]+) stored,.*/\1/p' fill.err)
+    [ "${n_stored:-?}" = "${stored:-none}" ] ||
+        bad "fill: the summary says ${stored:-nothing} stored, the casebook holds ${n_stored:-?} ($(head -c 200 fill.n))"
+    [ "${n_stored:-0}" -lt "$fill_all" ] || bad "fill: all $fill_all notices went in: the tmpfs did not fill"
+    [ "${n_fts:-?}" = "${n_stored:-}" ] || bad "fill: ${n_stored:-?} notices but ${n_fts:-?} full-text rows"
+    [ "${n_half:-?}" = 0 ] || bad "fill: ${n_half:-?} notices half-written"
+    rc=$(cat fill-again.rc)
+    want_rc fill-again 0
+    grep -q "^$((fill_all - ${n_stored:-0})) stored, ${n_stored:-0} unchanged, 0 updated, 0 skipped$" fill-again.err ||
+        bad "fill-again: want '$((fill_all - ${n_stored:-0})) stored, ${n_stored:-0} unchanged', got: $(tail -1 fill-again.err)"
+    [ "$(tr '\n' ' ' <fill-again.n)" = "$fill_all 0 ok " ] ||
+        bad "fill-again: want $fill_all notices, 0 duplicates, ok; got: $(tr '\n' ' ' <fill-again.n | head -c 200)"
+    end "casebook on a 32 MB tmpfs that fills ($fill_how; ${n_stored:-?} of $fill_all kept, then all)"
+fi
 
 # ---- 10. a casebook that is a folder, or not SQLite ----
 mkdir dir.db
