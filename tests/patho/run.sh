@@ -36,6 +36,8 @@ fi
 cd "$T" || exit 1
 
 failed=0
+crashed=0 # of the problems: a signal or a sanitizer report
+lost=0    # of the problems: a casebook with a partial, missing or extra record
 cases=0 # inputs run: bench/robustness.sh reads the count from the last line
 MODE=extract # the timed command: extract, or ingest (feeds)
 INGEST_CHECK=1
@@ -88,11 +90,16 @@ ingest_check() {
         rm -f "$name.db" "$name.db-wal" "$name.db-shm"
         timeout -k 5 "$LIMIT" "$JKB" ingest -q --db "$name.db" "$file" >"$name.ing.out" 2>"$name.ing.err"
         irc=$?
-        if [ $irc -ge 124 ]; then
-            fail "$name: ingest: exit $irc (a timeout or a signal): $(head -c 200 "$name.ing.err")"
+        if [ $irc -eq 124 ] || [ $irc -eq 137 ]; then
+            fail "$name: ingest: did not finish within ${LIMIT}s"
+            return
+        elif [ $irc -ge 128 ]; then
+            crashed=$((crashed + 1))
+            fail "$name: ingest: killed by signal $((irc - 128)): $(head -c 200 "$name.ing.err")"
             return
         fi
-        grep -qE 'Sanitizer|runtime error:' "$name.ing.err" && fail "$name: ingest: sanitizer report"
+        grep -qE 'Sanitizer|runtime error:' "$name.ing.err" &&
+            crashed=$((crashed + 1)) && fail "$name: ingest: sanitizer report"
         [ $irc -le 1 ] || fail "$name: ingest: exit $irc, want 0 or 1"
     fi
     stored=$(sed -nE 's/^([0-9]+) stored, [0-9]+ unchanged, 0 updated, [0-9]+ skipped$/\1/p' "$name.ing.err")
@@ -104,6 +111,7 @@ ingest_check() {
         printf '%-22s %12s %9s %5s  %s\n' "" "" "" "" "ingest: $stored stored, casebook whole"
     else
         printf '%-22s %12s %9s %5s  %s\n' "" "" "" "" "ingest: PARTIAL: $why"
+        lost=$((lost + 1))
         fail "$name: ingest: $why"
     fi
     rm -f "$name.db" "$name.db-wal" "$name.db-shm"
@@ -139,9 +147,11 @@ run_case() {
         fail "$name: did not finish within ${limit}s ($bytes bytes)"
     elif [ $rc -ge 128 ]; then
         note="CRASH (signal $((rc - 128)))"
+        crashed=$((crashed + 1))
         fail "$name: killed by signal $((rc - 128)): $(head -c 300 "$name.err")"
     elif grep -qE 'Sanitizer|runtime error:|Assertion|Segmentation' "$name.err"; then
         note="SANITIZER REPORT"
+        crashed=$((crashed + 1))
         fail "$name: sanitizer report: $(grep -m1 -E 'Sanitizer|runtime error:|Assertion' "$name.err")"
     elif ! case " $allowed " in *" $rc "*) true ;; *) false ;; esac; then
         note="unexpected exit (want $allowed)"
@@ -304,8 +314,8 @@ MODE=extract
 
 echo
 if [ $failed -gt 0 ]; then
-    echo "patho: $failed problem(s) in $cases cases:$problems"
+    echo "patho: $failed problem(s) in $cases cases ($crashed crashed, $lost lost data):$problems"
     exit 1
 fi
-echo "patho: all $cases cases passed"
+echo "patho: all $cases cases passed (0 crashed, 0 lost data)"
 exit 0
