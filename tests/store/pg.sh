@@ -254,6 +254,8 @@ if [ -f "$T/big.txt" ]; then
             n=$((n + 1))
         done
         fail "$2: the ingest was never seen in its second batch ($(count "$1" notices) notices)"
+        kill -9 $ING 2>/dev/null
+        wait $ING 2>/dev/null
         return 1
     }
     # gone DB: wait until the server has ended every session of DB (a backend
