@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Build the libFuzzer targets (clang, ASan+UBSan) in build-fuzz and run each
 # for SECONDS on a copy of its seed corpus (build-fuzz/corpus/<target>; the
-# repository is never written). Prints, per target,
+# repository is never written). The targets that read notice text
+# (JKB_TEXT_TARGETS) are also given the golden notices of tests/corpus
+# (*.txt, *.html) as a second, read-only corpus folder: libFuzzer reads every
+# folder named but adds what it finds only to the first. Prints, per target,
 # the executions run and the crashes found; crash inputs are copied to
 # build-fuzz/crashes/. Exit 1 when any target crashed. JKB_FUZZ_PAR runs that
 # many targets at a time (one core each).
@@ -55,6 +58,9 @@ case $PAR in '' | *[!0-9]* | 0) echo "fuzz: JKB_FUZZ_PAR takes a number of targe
 ALL="fuzz_extract fuzz_date fuzz_number fuzz_norm fuzz_segment fuzz_decode fuzz_feed fuzz_pdf fuzz_lexicon
      fuzz_claims fuzz_export fuzz_query fuzz_http fuzz_serve"
 TARGETS=${*:-$ALL}
+# the targets whose input is a notice's text (after the option byte); keep in
+# step with JKB_FUZZ_TEXT in tests/CMakeLists.txt
+JKB_TEXT_TARGETS=" fuzz_extract fuzz_date fuzz_number fuzz_norm fuzz_segment fuzz_decode "
 
 command -v clang >/dev/null || { echo "fuzz: clang is needed (apt-get install clang libclang-rt-dev)" >&2; exit 1; }
 if [ ! -f "$B/build.ninja" ]; then
@@ -63,6 +69,12 @@ fi
 cmake --build "$B" -j "$JOBS" --target fuzz_all || exit 1
 
 mkdir -p "$B/crashes" "$B/logs"
+# the golden notices, without their .json answers (libFuzzer reads a folder
+# whole), copied afresh so that a removed notice does not linger
+NOTICES=$B/seeds-notices
+rm -rf "$NOTICES"
+mkdir -p "$NOTICES"
+cp -p tests/corpus/*.txt tests/corpus/*.html "$NOTICES"/ 2>/dev/null
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
@@ -79,9 +91,11 @@ one_target() {
     art="$B/artifacts/$t/"
     rm -rf "$art" "$B/logs/$t.crashed"
     mkdir -p "$art"
+    extra=""
+    case $JKB_TEXT_TARGETS in *" $t "*) extra=$NOTICES ;; esac
     echo "== $t: ${SECONDS_EACH}s (log: $log)"
     "$exe" -max_total_time="$SECONDS_EACH" -dict=fuzz/jikenbo.dict -timeout=30 -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="$art" "$corpus" >"$log" 2>&1
+        -print_final_stats=1 -artifact_prefix="$art" "$corpus" $extra >"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     [ -z "$execs" ] && execs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1 | awk '{print $2}')

@@ -6,6 +6,8 @@
 #
 # usage: scripts/pg-test-server.sh start DIR   prints the connection URL
 #        scripts/pg-test-server.sh stop DIR    stops the server, removes DIR
+#        scripts/pg-test-server.sh restart DIR [fast|immediate]
+#                                              restarts it (the fault tests)
 #
 # initdb and the server refuse to run as root: as root they run as the
 # `postgres` OS user (runuser), and DIR is given to that user. DIR must be an
@@ -21,13 +23,15 @@ die() {
 }
 
 usage() {
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop DIR, or $0 restart DIR [fast|immediate]" >&2
     exit 2
 }
 
-[ $# -eq 2 ] || usage
+[ $# -eq 2 ] || [ $# -eq 3 ] || usage
 cmd=$1
 dir=$2
+mode=${3:-fast}
+case $mode in fast | immediate) ;; *) usage ;; esac
 [ -n "$dir" ] || usage
 
 find_bin() {
@@ -93,6 +97,14 @@ stop)
             die "cannot stop the server in $dir (see $dir/server.log)"
     fi
     rm -rf "$dir"
+    ;;
+restart)
+    dir=$(cd "$dir" && pwd -P)
+    [ -f "$dir/.jikenbo-pg-test" ] || die "$dir was not made by $0 start; not touching it"
+    # pg_ctl restart starts the server again with the options it was started
+    # with (data/postmaster.opts): the same socket directory and settings
+    as_owner "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -m "$mode" restart >/dev/null 2>&1 ||
+        die "the server did not restart: $(tail -n 5 "$dir/server.log" 2>/dev/null)"
     ;;
 *)
     usage

@@ -34,10 +34,17 @@ check() {
     if "$@"; then ok "$d"; else nok "$d" "failed: $*"; fi
 }
 
-# run CMD...: status in $rc, stdout in out, stderr in err.
+# run CMD...: status in $rc, stdout in out, stderr in err. A run killed by a
+# signal or with a sanitizer report is counted as a crash (bench/robustness.sh
+# reads the count), whatever the check after it says.
+crashes=0
 run() {
     "$@" >out 2>err
     rc=$?
+    if [ $rc -ge 128 ] || grep -qE 'Sanitizer|runtime error:' err; then
+        crashes=$((crashes + 1))
+        nok "no crash: $* (exit $rc)" "stderr: $(head -c 300 err)"
+    fi
 }
 # expect_rc WANT DESC: compare $rc after a run, show stderr on failure.
 expect_rc() {
@@ -417,8 +424,8 @@ fi
 
 echo "1..$n"
 if [ "$failed" -gt 0 ]; then
-    echo "cli.sh: $failed of $n checks failed" >&2
+    echo "cli.sh: $failed of $n checks failed ($crashes crashed)" >&2
     exit 1
 fi
-echo "cli.sh: all $n checks passed"
+echo "cli.sh: all $n checks passed (0 crashed)"
 exit 0

@@ -82,6 +82,25 @@ def gen(case: str, n):
                 + "不正アクセスに関するお知らせ".encode() + b"</div>" * k + b"</body></html>\n")
     if case == "div-unclosed":
         return b"<html><body>" + b"<div><p><span>" * (n or 50000)
+    if case == "div-many":  # nested as deep as the parser takes (200 < 256), n times over
+        block = b"<div>" * 200 + "不正アクセスに関するお知らせ".encode() + b"</div>" * 200 + b"\n"
+        return (b"<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" + block * (n or 1000)
+                + b"</body></html>\n")
+    if case == "invalid-run":  # a notice, then n bytes that are never valid UTF-8
+        bad = b"\xff\xfe\x80\xbf\xc0\xaf\xe0\x80\xaf\xed\xa0\x80\xf8\x88\x80\x80\x80\xf4\x90\x80\x80\xc3"
+        return NOTICE.encode() + (bad * ((n or 1048576) // len(bad) + 1))[:n or 1048576]
+    if case == "mixed":  # the notice in Shift_JIS and in UTF-8 by turns, to n bytes
+        pair = NOTICE.encode("cp932") + NOTICE.encode()
+        size = n or 1048576
+        return (pair * (size // len(pair) + 1))[:size]
+    if case == "feed":  # an RSS 2.0 feed of n items, each a short notice
+        items = "".join(
+            "<item><title>不正アクセスに関するお知らせ %d</title><link>https://example.jp/news/%d</link>"
+            "<pubDate>Fri, 12 Apr 2024 09:00:00 +0900</pubDate><description>株式会社テスト%dは%d年4月8日に"
+            "不正アクセスを確認しました。お客様の氏名約%d件が流出した可能性があります。</description></item>\n"
+            % (i, i, i, 2000 + i % 25, i % 5000 + 1) for i in range(n or 5000))
+        return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>t</title>\n"
+                + items + "</channel></rss>\n").encode()
     if case == "sjis":
         return NOTICE.replace("\n", "\r\n").encode("cp932")
     if case == "eucjp":

@@ -4,6 +4,11 @@
 # and the reason when it refuses one, must write valid NDJSON when it accepts
 # one, and must take time linear in the input: each big case is run at size N
 # and 4N, and the 4N run may take at most 8x the N run (above a noise floor).
+# Each input (the N size of a big one) is also ingested into a casebook of its
+# own, which must hold no partial record: as many notices as the summary says
+# were stored, each whole (record JSON, text, incident, full-text row), and
+# PRAGMA integrity_check ok. A feed is read by ingest only: its N and 4N runs
+# are timed ingests.
 #
 # usage: tests/patho/run.sh path/to/jikenbo
 # env:   JKB_PATHO_TIMEOUT  seconds one run may take (default 60)
@@ -31,7 +36,11 @@ fi
 cd "$T" || exit 1
 
 failed=0
+crashed=0 # of the problems: a signal or a sanitizer report
+lost=0    # of the problems: a casebook with a partial, missing or extra record
 cases=0 # inputs run: bench/robustness.sh reads the count from the last line
+MODE=extract # the timed command: extract, or ingest (feeds)
+INGEST_CHECK=1
 problems=""
 fail() { failed=$((failed + 1)); problems="$problems
   $1"; }
@@ -40,6 +49,73 @@ now() { date +%s.%N; }
 fsub() { python3 -c "import sys; print('%.3f' % (float(sys.argv[1]) - float(sys.argv[2])))" "$1" "$2"; }
 # fcmp A OP B: a float comparison
 fcmp() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[3]); sys.exit(not {'>':a>b,'<':a<b,'>=':a>=b}[sys.argv[2]])" "$@"; }
+
+# casebook_ok DB STORED: DB holds STORED notices, each whole, and passes
+# integrity_check; prints what is wrong (python3's sqlite3: no sqlite3 CLI
+# needed)
+casebook_ok() {
+    python3 - "$1" "$2" <<'EOF'
+import json, os, sqlite3, sys
+db, stored = sys.argv[1], int(sys.argv[2])
+if not os.path.exists(db):
+    sys.exit(0 if stored == 0 else print("no casebook, but the summary says %d stored" % stored) or 1)
+c = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+ic = c.execute("PRAGMA integrity_check").fetchone()[0]
+n = c.execute("SELECT count(*) FROM notices").fetchone()[0]
+fts = c.execute("SELECT count(*) FROM notices_fts_docsize").fetchone()[0]
+half = c.execute("SELECT count(*) FROM notices WHERE text = '' OR incident_id IS NULL"
+                 " OR incident_id NOT IN (SELECT id FROM incidents)").fetchone()[0]
+for (rj,) in c.execute("SELECT record_json FROM notices"):
+    try:
+        ok = isinstance(json.loads(rj), dict)
+    except ValueError:
+        ok = False
+    if not ok:
+        half += 1
+why = []
+if ic != "ok": why.append("integrity_check: " + ic[:100])
+if n != stored: why.append("%d notices stored, the summary says %d" % (n, stored))
+if fts != n: why.append("%d notices, %d full-text rows" % (n, fts))
+if half: why.append("%d notices half-written" % half)
+print("; ".join(why))
+sys.exit(1 if why else 0)
+EOF
+}
+
+# ingest_check NAME FILE: ingest FILE into a casebook of its own (unless the
+# timed run was that ingest) and check that nothing partial was stored
+ingest_check() {
+    local name=$1 file=$2 irc stored why
+    if [ "$MODE" != ingest ]; then
+        rm -f "$name.db" "$name.db-wal" "$name.db-shm"
+        timeout -k 5 "$LIMIT" "$JKB" ingest -q --db "$name.db" "$file" >"$name.ing.out" 2>"$name.ing.err"
+        irc=$?
+        if [ $irc -eq 124 ] || [ $irc -eq 137 ]; then
+            fail "$name: ingest: did not finish within ${LIMIT}s"
+            return
+        elif [ $irc -ge 128 ]; then
+            crashed=$((crashed + 1))
+            fail "$name: ingest: killed by signal $((irc - 128)): $(head -c 200 "$name.ing.err")"
+            return
+        fi
+        grep -qE 'Sanitizer|runtime error:' "$name.ing.err" &&
+            crashed=$((crashed + 1)) && fail "$name: ingest: sanitizer report"
+        [ $irc -le 1 ] || fail "$name: ingest: exit $irc, want 0 or 1"
+    fi
+    stored=$(sed -nE 's/^([0-9]+) stored, [0-9]+ unchanged, 0 updated, [0-9]+ skipped$/\1/p' "$name.ing.err")
+    if [ -z "$stored" ]; then
+        fail "$name: ingest: no summary line: $(tail -c 200 "$name.ing.err")"
+        return
+    fi
+    if why=$(casebook_ok "$name.db" "$stored"); then
+        printf '%-22s %12s %9s %5s  %s\n' "" "" "" "" "ingest: $stored stored, casebook whole"
+    else
+        printf '%-22s %12s %9s %5s  %s\n' "" "" "" "" "ingest: PARTIAL: $why"
+        lost=$((lost + 1))
+        fail "$name: ingest: $why"
+    fi
+    rm -f "$name.db" "$name.db-wal" "$name.db-shm"
+}
 
 printf '%-22s %12s %9s %5s  %s\n' case bytes seconds exit note
 printf '%-22s %12s %9s %5s  %s\n' ---- ----- ------- ---- ----
@@ -53,8 +129,17 @@ run_case() {
     cases=$((cases + 1))
     bytes=$(wc -c <"$file")
     t0=$(now)
-    timeout -k 5 "$limit" "$JKB" extract --format ndjson "$file" >"$name.out" 2>"$name.err"
-    rc=$?
+    if [ "$MODE" = ingest ]; then
+        rm -f "$name.db" "$name.db-wal" "$name.db-shm"
+        timeout -k 5 "$limit" "$JKB" ingest -q --db "$name.db" "$file" >"$name.out" 2>"$name.err"
+        rc=$?
+        # the summary is the last line; the checks below read the messages
+        cp "$name.err" "$name.ing.err"
+        sed -i '$ { /^[0-9]* stored, /d }' "$name.err"
+    else
+        timeout -k 5 "$limit" "$JKB" extract --format ndjson "$file" >"$name.out" 2>"$name.err"
+        rc=$?
+    fi
     t1=$(now)
     secs=$(fsub "$t1" "$t0")
     if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
@@ -62,9 +147,11 @@ run_case() {
         fail "$name: did not finish within ${limit}s ($bytes bytes)"
     elif [ $rc -ge 128 ]; then
         note="CRASH (signal $((rc - 128)))"
+        crashed=$((crashed + 1))
         fail "$name: killed by signal $((rc - 128)): $(head -c 300 "$name.err")"
     elif grep -qE 'Sanitizer|runtime error:|Assertion|Segmentation' "$name.err"; then
         note="SANITIZER REPORT"
+        crashed=$((crashed + 1))
         fail "$name: sanitizer report: $(grep -m1 -E 'Sanitizer|runtime error:|Assertion' "$name.err")"
     elif ! case " $allowed " in *" $rc "*) true ;; *) false ;; esac; then
         note="unexpected exit (want $allowed)"
@@ -98,58 +185,87 @@ EOF
         else
             note=$(head -n1 "$name.err" | sed "s|^jikenbo: $file: ||" | cut -c1-60)
             [ -z "$note" ] && note="$(wc -l <"$name.out" | tr -d ' ') record(s)"
+            [ "$MODE" = ingest ] && note=$(tail -n1 "$name.ing.err")
         fi
     fi
     printf '%-22s %12s %9s %5s  %s\n' "$name" "$bytes" "$secs" "$rc" "$note"
+    # a crash or a timeout is already counted; the casebook is checked after
+    # a run that ended by itself
+    if [ $rc -lt 124 ] && [ "${INGEST_CHECK:-1}" = 1 ]; then
+        ingest_check "$name" "$file"
+    fi
     # the outputs of big cases are large: keep only the head of them
     if [ "$(wc -c <"$name.out")" -gt 1048576 ]; then
         head -c 4096 "$name.out" >"$name.out.head" && rm -f "$name.out"
     fi
 }
 
+# ext CASE: the file name extension its input needs
+ext() {
+    case $1 in
+    div*) echo html ;;
+    feed*) echo xml ;;
+    *) echo in ;;
+    esac
+}
+
 # single CASE [ALLOWED] [N]: generate and run one input.
 single() {
     local c=$1 allowed=${2:-0 1} n=${3:-}
-    local f="$c.in"
-    case $c in div*) f="$c.html" ;; esac
+    local f="$c.$(ext "$c")"
     python3 "$GEN" "$c" "$f" $n || { fail "$c: the generator failed"; return; }
     run_case "$c" "$f" "$allowed"
     rm -f "$f"
 }
 
+# again FILE [LIMIT]: the timed command once more, output dropped
+again() {
+    if [ "$MODE" = ingest ]; then
+        rm -f again.db again.db-wal again.db-shm
+        timeout -k 5 "${2:-$LIMIT}" "$JKB" ingest -q --db again.db "$1" >/dev/null 2>&1
+    else
+        timeout -k 5 "${2:-$LIMIT}" "$JKB" extract --format ndjson "$1" >/dev/null 2>&1
+    fi
+}
+
 # scaling CASE N [LABEL]: run at N and 4N; the 4N run may take RATIO times
-# the N run.
+# the N run. The casebook check is made on the N input only (on both when
+# the timed run is the ingest).
 scaling() {
-    local g=$1 n=$2 c=${3:-$1} n4 s1 s4 lim4
+    local g=$1 n=$2 c=${3:-$1} n4 s1 s4 lim4 x
+    x=$(ext "$g")
     n4=$(python3 -c "print(int(float('$n') * 4))")
-    python3 "$GEN" "$g" "$c-N.in" "$n" || { fail "$c: the generator failed"; return; }
-    run_case "$c-N" "$c-N.in" "0 1"
+    python3 "$GEN" "$g" "$c-N.$x" "$n" || { fail "$c: the generator failed"; return; }
+    run_case "$c-N" "$c-N.$x" "0 1"
     local rc1=$rc
     s1=$secs
     if [ $rc1 -eq 124 ] || [ $rc1 -eq 137 ] || [ $rc1 -ge 128 ]; then
         printf '%-22s %12s %9s %5s  %s\n' "$c-4N" "-" "-" "-" "skipped: the N run failed"
-        rm -f "$c-N.in"
+        rm -f "$c-N.$x"
         return
     fi
     # the 4N run is stopped once it is over the ratio anyway
     lim4=$(python3 -c "import math; print(max(10, math.ceil(float('$s1') * $RATIO * 1.5) + 5))")
     [ "$lim4" -gt "$LIMIT" ] && lim4=$LIMIT
-    python3 "$GEN" "$g" "$c-4N.in" "$n4" || { fail "$c: the generator failed"; return; }
-    run_case "$c-4N" "$c-4N.in" "0 1" "$lim4"
+    python3 "$GEN" "$g" "$c-4N.$x" "$n4" || { fail "$c: the generator failed"; return; }
+    INGEST_CHECK=0
+    [ "$MODE" = ingest ] && INGEST_CHECK=1
+    run_case "$c-4N" "$c-4N.$x" "0 1" "$lim4"
+    INGEST_CHECK=1
     s4=$secs
     # a shared machine stalls a short run now and then: before calling it not
     # linear, time both sizes twice more and keep each one's best
     if fcmp "$s4" '>' "$FLOOR" && fcmp "$s4" '>' "$(python3 -c "print(float('$s1') * $RATIO)")"; then
         local k t0
         for k in 1 2; do
-            t0=$(now); "$JKB" extract --format ndjson "$c-N.in" >/dev/null 2>&1; t0=$(fsub "$(now)" "$t0")
+            t0=$(now); again "$c-N.$x"; t0=$(fsub "$(now)" "$t0")
             fcmp "$t0" '<' "$s1" && s1=$t0
-            t0=$(now); timeout -k 5 "$lim4" "$JKB" extract --format ndjson "$c-4N.in" >/dev/null 2>&1
+            t0=$(now); again "$c-4N.$x" "$lim4"
             t0=$(fsub "$(now)" "$t0")
             fcmp "$t0" '<' "$s4" && s4=$t0
         done
     fi
-    rm -f "$c-N.in" "$c-4N.in"
+    rm -f "$c-N.$x" "$c-4N.$x"
     local ratio
     ratio=$(python3 -c "print('%.1f' % (float('$s4') / max(float('$s1'), 0.001)))")
     if fcmp "$s4" '>' "$FLOOR" && fcmp "$s4" '>' "$(python3 -c "print(float('$s1') * $RATIO)")"; then
@@ -188,11 +304,18 @@ scaling digits 1048576         # 1 MB and 4 MB of digits
 scaling headers 100000         # 100,000 and 400,000 【セキュリティ事件簿#
 scaling nolf 1048576 nolf-1m   # 1 MB and 4 MB of Japanese text with no line break
 scaling nolf 13107200          # 12.5 MB and 50 MB of the same
+scaling div 100000 div-deep    # <div> nested 100,000 and 400,000 deep (refused past 256)
+scaling div-many 500           # 500 and 2,000 blocks nested 200 deep (read)
+scaling invalid-run 1048576    # a notice, then 1 MB and 4 MB that are never UTF-8
+scaling mixed 1048576          # 1 MB and 4 MB of Shift_JIS and UTF-8 by turns
+MODE=ingest
+scaling feed 5000              # an RSS feed of 5,000 and 20,000 items, ingested
+MODE=extract
 
 echo
 if [ $failed -gt 0 ]; then
-    echo "patho: $failed problem(s) in $cases cases:$problems"
+    echo "patho: $failed problem(s) in $cases cases ($crashed crashed, $lost lost data):$problems"
     exit 1
 fi
-echo "patho: all $cases cases passed"
+echo "patho: all $cases cases passed (0 crashed, 0 lost data)"
 exit 0

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """API tests of `jikenbo serve` through real HTTP (curl) against servers this
 script starts on free loopback ports: every endpoint, every error status, the
-token check, the size caps, path traversal and an XSS notice read back as JSON.
+token check, the size caps, path traversal, an XSS notice read back as JSON, and
+quote and FTS-syntax payloads in every filter.
 
 usage: tests/server/api.py JIKENBO SOURCE_DIR
 
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 import urllib.parse
 
 JKB = os.path.abspath(sys.argv[1])
@@ -510,6 +512,93 @@ def run(base, token):
                 base + ("/api/incidents?page=%d" % (i % 3 + 1) if i % 2 else "/api/incidents/%d" % any_id)]
     out = subprocess.run(cmd, capture_output=True, timeout=120).stdout.decode().split()
     check("60 requests in parallel all answer 200", len(out) == 60 and set(out) == {"200"}, str(sorted(set(out))))
+
+    payloads(base, auth)
+
+
+# Quote and FTS-syntax payloads in every filter of /api/incidents, /api/stats
+# and /api/export. q and actor are text: what comes back holds every word of
+# it (the notice that holds it found, none for a payload no notice holds);
+# the fixed-vocabulary, date and number parameters answer 400 naming the
+# parameter; the casebook keeps its notices and passes integrity_check.
+HIT = ["'", '"', "'; DROP TABLE notices; --", '" OR 1=1 --', "NEAR(a b)", "title:x", "a* OR b", "%", "_", "\\",
+       "O'Reilly", '"quoted"', "100%", "snake_case", "C:\\path"]
+MISS = ["'; DROP TABLE zq; --", '" OR 1=1 -- zq', "NEAR(zq yq)", "title:zq", "zq* OR yq", "%zq%", "zq_", "\\zq",
+        "zq'", '"zq"', "zq OR 1", "NOT zq", "^zq", "zq:*", "%_%"]
+
+
+def payloads(base, auth):
+    planted = ("令和7年4月1日\n\n株式会社記号検査\n\n記号を含む文字列の表示について\n\n"
+               "当社の検索画面に O'Reilly と \"quoted\" の表記、'; DROP TABLE notices; -- と \" OR 1=1 -- の文字列、\n"
+               "NEAR(a b) と title:x と a* OR b の記法、100% と snake_case と C:\\path の表記が表示されました。\n")
+    r = curl(base, "POST", "/api/notices", headers=[auth, "Content-Type: text/plain; charset=utf-8"], data=planted)
+    pid = r.json()["notices"][0]["id"] if r.status == 201 else 0
+    check("POST the notice holding the payloads", pid > 0, "%d %r" % (r.status, r.body[:200]))
+    fold = lambda s: unicodedata.normalize("NFKC", s).casefold()
+
+    def ids(path):
+        r = curl(base, "GET", path)
+        if r.status != 200:
+            return None
+        if "/api/export" in path:
+            return sorted(json.loads(l)["id"] for l in r.body.decode().splitlines() if l.strip())
+        return sorted(it["id"] for it in r.json()["items"])
+
+    every = ids("/api/incidents?per_page=100")
+    texts = {}
+    for i in every or []:
+        n = curl(base, "GET", "/api/incidents/%d" % i).json()["notice"]
+        texts[i] = fold((n["record"].get("title") or "") + "\n" + n["text"])
+    problems = []
+    for p in HIT + MISS:
+        got = ids("/api/incidents?per_page=100&q=" + q(p))
+        if got is None:
+            problems.append("q=%r: not 200" % p)
+            continue
+        wrong = [i for i in got if not all(w in texts.get(i, "") for w in fold(p).split())]
+        if wrong:
+            problems.append("q=%r gives notices without it: %s" % (p, wrong[:5]))
+        if (p in HIT) != (pid in got) or (p in MISS and got):
+            problems.append("q=%r gives %s" % (p, got[:5]))
+        r = curl(base, "GET", "/api/stats?by=year&count=notices&q=" + q(p))
+        n = sum(x["count"] for x in r.json()["rows"]) if r.status == 200 else -1
+        if n != len(got):
+            problems.append("stats q=%r counts %d notices, /api/incidents gives %d" % (p, n, len(got)))
+        if ids("/api/export?format=ndjson&q=" + q(p)) != got:
+            problems.append("export q=%r: not the notices of /api/incidents" % p)
+    check("q: %d payloads taken as text (incidents, stats, export)" % len(HIT + MISS), not problems, problems[:5])
+
+    problems = []
+    for p in HIT + MISS:
+        for path in ["/api/incidents?per_page=100&actor=", "/api/export?format=ndjson&actor="]:
+            got = ids(path + q(p))
+            if got != []:
+                problems.append("%s%r gives %s" % (path, p, got if got is None else got[:5]))
+        r = curl(base, "GET", "/api/stats?by=actor&actor=" + q(p))
+        if r.status != 200 or r.json()["rows"] != []:
+            problems.append("stats actor=%r: %d %r" % (p, r.status, r.body[:100]))
+    check("actor: %d payloads match no actor (LIKE wildcards included)" % len(HIT + MISS), not problems, problems[:5])
+
+    problems = []
+    for p in HIT:
+        for path, params in [("/api/incidents?", ["category", "org_kind", "data_class", "authority", "since", "until",
+                                                   "year", "page", "per_page"]),
+                             ("/api/stats?by=year&", ["category", "org_kind", "data_class", "authority", "since",
+                                                      "until", "year"]),
+                             ("/api/export?format=ndjson&", ["category", "org_kind", "data_class", "authority", "since",
+                                                             "until", "year"])]:
+            for name in params:
+                r = curl(base, "GET", path + name + "=" + q(p))
+                if not is_error(r, 400, "bad_parameter") or name not in r.json()["error"]["message"]:
+                    problems.append("%s%s=%r: %d %r" % (path, name, p, r.status, r.body[:120]))
+    check("category, org_kind, data_class, authority, since, until, year, page, per_page: payloads refused (400 "
+          "naming the parameter)", not problems, problems[:5])
+
+    after = ids("/api/incidents?per_page=100")
+    check("the casebook keeps its notices after the payloads", after == every and pid in (after or []),
+          "%d before, %d after" % (len(every or []), len(after or [])))
+    r = subprocess.run(["sqlite3", os.path.join(TMP, "case.db"), "PRAGMA integrity_check"], capture_output=True)
+    check("integrity_check after the payloads", r.stdout.strip() == b"ok", r.stdout[:200] + r.stderr[:200])
 
 
 if __name__ == "__main__":

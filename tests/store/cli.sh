@@ -1,8 +1,9 @@
 #!/bin/sh
 # The casebook commands end to end on the bundled sample: ingest (again:
 # unchanged), search in every format and with filters, show, stats by every
-# dimension and --timing, export, reindex, --help and `help CMD` of every
-# command, and the exit statuses of bad input.
+# dimension and --timing, export, reindex, quote and FTS-syntax payloads in
+# every filter, --help and `help CMD` of every command, and the exit statuses
+# of bad input.
 # usage: tests/store/cli.sh JIKENBO_BINARY [SOURCE_DIR]
 set -u
 BIN=$1
@@ -260,6 +261,105 @@ done
 # ---- reindex ----
 expect 0 "$BIN" reindex --db "$DB"
 has "^$((STORED + 1)) notices, 0 updated, $((STORED + 1)) unchanged\$" err
+
+# ---- quote and FTS-syntax payloads in every filter ----
+# A notice that holds each payload literally; then every payload in every
+# filter of search, stats and export: QUERY and --actor are taken as text
+# (every notice given back holds each word of it, and the notice that holds
+# it is found), the fixed-vocabulary, date and number options refuse it with
+# exit 2 naming the option, and the casebook is left as it was.
+cat >"$T/payload.txt" <<'NOTICE'
+令和7年4月1日
+
+株式会社記号検査
+
+記号を含む文字列の表示について
+
+当社の検索画面に O'Reilly と "quoted" の表記、'; DROP TABLE notices; -- と " OR 1=1 -- の文字列、
+NEAR(a b) と title:x と a* OR b の記法、100% と snake_case と C:\path の表記が表示されました。
+NOTICE
+JIKENBO_DB=$DB expect 0 "$BIN" ingest - <"$T/payload.txt"
+has '^1 stored' err
+python3 - "$BIN" "$DB" <<'EOF' || fail "quote and FTS-syntax payloads in the filters"
+import json, subprocess, sys, unicodedata
+BIN, DB = sys.argv[1], sys.argv[2]
+bad = []
+def run(*args):
+    r = subprocess.run([BIN, args[0], "--db", DB, *args[1:]], capture_output=True, timeout=60)
+    return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
+def ids(*args):
+    rc, out, err = run(*args)
+    if rc != 0:
+        bad.append("exit %d: %r: %s" % (rc, args, err[:200]))
+        return None
+    return [json.loads(l)["id"] for l in out.splitlines() if l.strip()]
+# search matches ASCII in either width and either case: compare folded
+fold = lambda s: unicodedata.normalize("NFKC", s).casefold()
+every = ids("search", "--format", "ndjson", "--limit", "0")
+texts = {}
+for i in every:
+    d = json.loads(run("show", "--json", str(i))[1])
+    texts[i] = fold((d["notice"]["record"].get("title") or "") + "\n" + d["text"])
+planted = [i for i, t in texts.items() if "記号検査" in t]
+assert len(planted) == 1, planted
+HIT = ["'", '"', "'; DROP TABLE notices; --", '" OR 1=1 --', "NEAR(a b)", "title:x", "a* OR b", "%", "_", "\\",
+       "O'Reilly", '"quoted"', "100%", "snake_case", "C:\\path"]
+MISS = ["'; DROP TABLE zq; --", '" OR 1=1 -- zq', "NEAR(zq yq)", "title:zq", "zq* OR yq", "%zq%", "zq_", "\\zq",
+        "zq'", '"zq"', "zq OR 1", "NOT zq", "^zq", "zq:*", "%_%"]
+for p in HIT + MISS:
+    got = ids("search", "--format", "ndjson", "--limit", "0", p)
+    if got is None:
+        continue
+    words = fold(p).split()
+    wrong = [i for i in got if not all(w in texts.get(i, "") for w in words)]
+    if wrong:
+        bad.append("search %r gives notices without it: %s" % (p, wrong[:5]))
+    if p in HIT and planted[0] not in got:
+        bad.append("search %r misses the notice that holds it" % p)
+    if p in MISS and got:
+        bad.append("search %r gives %d notices, none holds it" % (p, len(got)))
+    # the same query counted and exported: the same notices
+    rc, out, err = run("stats", "--by", "year", "--notices", "--format", "json", p)
+    n = sum(r["notices"] for r in json.loads(out)) if rc == 0 else -1
+    if n != len(got):
+        bad.append("stats %r counts %d notices, search gives %d (exit %d %s)" % (p, n, len(got), rc, err[:100]))
+    ex = ids("export", "--format", "ndjson", p)
+    if ex is not None and sorted(ex) != sorted(got):
+        bad.append("export %r gives %d notices, search %d" % (p, len(ex), len(got)))
+# --actor: no notice names an actor like these (LIKE wildcards included)
+for p in HIT + MISS:
+    for cmd in (["search", "--format", "ndjson", "--limit", "0"], ["export", "--format", "ndjson"]):
+        got = ids(*cmd, "--actor", p)
+        if got:
+            bad.append("%s --actor %r gives %d notices" % (cmd[0], p, len(got)))
+    rc, out, err = run("stats", "--by", "actor", "--format", "json", "--actor", p)
+    if rc != 0 or json.loads(out or "null") != []:
+        bad.append("stats --actor %r: exit %d, %s" % (p, rc, (out + err)[:100]))
+# fixed vocabularies, dates, numbers: refused, the option named, nothing out
+# (HIT holds every kind of payload; MISS would only double the time)
+for p in HIT:
+    for cmd in (["search"], ["stats", "--by", "year"], ["export", "--format", "ndjson"]):
+        opts = ["--category", "--org-kind", "--data-class", "--authority", "--since", "--until"]
+        if cmd[0] == "search":
+            opts += ["--limit", "--offset"]
+        for o in opts:
+            rc, out, err = run(*cmd, o, p)
+            if rc != 2 or o not in err or out:
+                bad.append("%s %s %r: exit %d (want 2 naming %s): %s" % (cmd[0], o, p, rc, o, err[:120]))
+after = ids("search", "--format", "ndjson", "--limit", "0")
+if after is not None and sorted(after) != sorted(every):
+    bad.append("the casebook changed: %d notices before, %d after" % (len(every), len(after)))
+for b in bad[:30]:
+    print("  " + b)
+sys.exit(1 if bad else 0)
+EOF
+case $DB in
+*://*) ;;
+*) if command -v sqlite3 >/dev/null; then
+    ic=$(sqlite3 "$DB" 'PRAGMA integrity_check' 2>&1)
+    [ "$ic" = ok ] || fail "integrity_check after the payloads: $(echo "$ic" | head -c 200)"
+fi ;;
+esac
 
 # ---- a casebook from a newer jikenbo ----
 case $DB in *://*) ;; *) cp "$DB" "$T/newer.db" ;; esac

@@ -4,8 +4,9 @@
 # on SQLite, one fresh database each), the CLI store script when it takes
 # the casebook from $JIKENBO_DB, and what only a server can show: a casebook
 # from a newer jikenbo refused untouched, connection errors reported with
-# the server's message, two writers at once, and a connection killed in the
-# middle of a batch leaving nothing half-written. Stops the server.
+# the server's message, two writers at once, and faults in the middle of a
+# batch leaving nothing half-written: the connection killed, the client
+# SIGKILLed, the server restarted (fast and immediate). Stops the server.
 # Exits 77 (skipped) when the PostgreSQL server binaries are not installed.
 # usage: tests/store/pg.sh TEST_STORE_BINARY JIKENBO_BINARY [SOURCE_DIR]
 set -u
@@ -236,6 +237,123 @@ if command -v python3 >/dev/null && [ -f "$SRC/bench/gen.py" ]; then
     fi
 else
     echo "NOTE: no python3 or bench/gen.py: the mid-batch kill is not tried"
+fi
+
+# ---- the client SIGKILLed, the server restarted, in the middle of a batch ----
+# The same input as above, stopped while its second batch is open (so that
+# one batch is committed and one is not). What is visible afterwards must be
+# whole batches of whole notices, and the same ingest again must complete
+# with every notice stored once.
+if [ -f "$T/big.txt" ]; then
+    # the number of notices in the input, from a clean ingest
+    ALL=$(count jkbkill notices)
+    # record_json is kept as text: a row whose JSON does not parse is counted
+    # here (a cast alone would stop the query at the first)
+    json_bad_fn="CREATE FUNCTION json_bad(t text) RETURNS boolean LANGUAGE plpgsql AS \$\$
+        BEGIN PERFORM t::jsonb; RETURN false; EXCEPTION WHEN others THEN RETURN true; END \$\$"
+    # fault_ingest DB LOG: start the ingest in the background (ING) and wait
+    # until its second batch is open: 1,000 notices committed and a
+    # transaction id held. Fails and returns 1 when that is never seen.
+    fault_ingest() {
+        "$BIN" ingest --db "postgresql:///$1?$HOST" --max-size 64M "$T/big.txt" >"$T/$2.out" 2>"$T/$2.err" &
+        ING=$!
+        n=0
+        while [ $n -lt 1200 ] && kill -0 $ING 2>/dev/null; do
+            if [ "$(psql_db postgres -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$1'
+                    AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()")" != 0 ] &&
+                [ "$(count "$1" notices)" -ge 1000 ]; then
+                sleep 0.2 # well inside the batch
+                return 0
+            fi
+            sleep 0.05
+            n=$((n + 1))
+        done
+        fail "$2: the ingest was never seen in its second batch ($(count "$1" notices) notices)"
+        kill -9 $ING 2>/dev/null
+        wait $ING 2>/dev/null
+        return 1
+    }
+    # gone DB: wait until the server has ended every session of DB (a backend
+    # whose client died rolls back when it notices)
+    gone() {
+        n=0
+        while [ $n -lt 300 ]; do
+            [ "$(psql_db postgres -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$1'")" = 0 ] && return 0
+            sleep 0.1
+            n=$((n + 1))
+        done
+        fail "the sessions of $1 were still there 30 s after their client stopped"
+    }
+    # whole DB LABEL: only whole batches of whole notices are visible, each
+    # found by full text search; then the same ingest completes, each once
+    # (kept, not got: expect() sets got)
+    whole() {
+        kept=$(count "$1" notices)
+        [ "$kept" -ge 1000 ] && [ "$kept" -lt "$ALL" ] || fail "$2: $kept notices of $ALL after the fault (want a part)"
+        [ $((kept % 1000)) = 0 ] || fail "$2: $kept notices after the fault: half a batch is visible"
+        psql_db "$1" -c "$json_bad_fn" >/dev/null || fail "$2: cannot create json_bad()"
+        bad=$(psql_db "$1" -c "SELECT count(*) FROM notices WHERE json_bad(record_json) OR text = ''
+                OR incident_id IS NULL OR incident_id NOT IN (SELECT id FROM incidents)
+                OR (case_id IS NULL AND year IS NOT NULL)")
+        [ "$bad" = 0 ] || fail "$2: $bad notices half-written (JSON, text, incident or number)"
+        [ "$(psql_db "$1" -c "SELECT count(*) FROM actors WHERE notice_id NOT IN (SELECT id FROM notices)")" = 0 ] ||
+            fail "$2: actor rows without their notice"
+        # the first, a middle and the last notice stored: each found by its
+        # header line through the trigram index
+        for id in $(psql_db "$1" -c "SELECT min(id) FROM notices UNION SELECT max(id) FROM notices
+                UNION SELECT id FROM notices ORDER BY 1 OFFSET $((kept / 2)) LIMIT 1"); do
+            head=$(psql_db "$1" -c "SELECT split_part(text, E'\n', 1) FROM notices WHERE id = $id")
+            "$BIN" search --db "postgresql:///$1?$HOST" --format csv --limit 0 "$head" >"$T/found" 2>"$T/err" ||
+                fail "$2: search for notice $id: $(head -c 200 "$T/err")"
+            cut -d, -f1 "$T/found" | grep -qx "$id" || fail "$2: notice $id is not found by its first line: $head"
+        done
+        expect 0 "$BIN" ingest --db "postgresql:///$1?$HOST" --max-size 64M "$T/big.txt"
+        has "^$((ALL - kept)) stored, $kept unchanged, 0 updated, 0 skipped\$" err
+        [ "$(count "$1" notices)" = "$ALL" ] || fail "$2: $(count "$1" notices) notices after the re-run, not $ALL"
+        [ "$(psql_db "$1" -c "SELECT count(*) - count(DISTINCT content_hash) FROM notices")" = 0 ] ||
+            fail "$2: duplicates after the re-run"
+        echo "$2: $kept of $ALL notices kept, all $ALL after the re-run"
+    }
+
+    # (a) the client SIGKILLed: no error to report, the server rolls back
+    createdbs jkbsig
+    "$BIN" search --db "postgresql:///jkbsig?$HOST" x >/dev/null 2>&1 # the schema
+    if fault_ingest jkbsig sig; then
+        kill -9 $ING
+        wait $ING
+        st=$?
+        [ $st = 137 ] || fail "SIGKILL: the ingest ended by itself (exit $st) before it was killed"
+        gone jkbsig
+        whole jkbsig "client SIGKILLed mid-batch"
+    fi
+
+    # (b) the server restarted (fast: sessions terminated; immediate: no
+    # shutdown, crash recovery at the start): the ingest fails at once with
+    # the reason, exit 1, no hang; then the restarted server takes the re-run
+    for mode in fast immediate; do
+        createdbs "jkbre$mode"
+        "$BIN" search --db "postgresql:///jkbre$mode?$HOST" x >/dev/null 2>&1
+        fault_ingest "jkbre$mode" "re$mode" || continue
+        "$SERVER" restart "$DIR" $mode || fail "the test server did not restart ($mode)"
+        # bounded: an ingest that hangs on a dead connection fails here
+        n=0
+        while kill -0 $ING 2>/dev/null && [ $n -lt 300 ]; do
+            sleep 0.1
+            n=$((n + 1))
+        done
+        if kill -0 $ING 2>/dev/null; then
+            kill -9 $ING
+            fail "restart $mode: the ingest still ran 30 s after the server restarted"
+        fi
+        wait $ING
+        st=$?
+        [ $st = 1 ] || fail "restart $mode: exit $st, not 1: $(tail -n 2 "$T/re$mode.err")"
+        grep -q '^jikenbo: the casebook: .*\(terminat\|connection\|shut\).*; the last batch of notices was not stored' \
+            "$T/re$mode.err" || fail "restart $mode: no message naming the casebook and why: $(head -c 300 "$T/re$mode.err")"
+        grep -qE 'Sanitizer|runtime error:' "$T/re$mode.err" && fail "restart $mode: sanitizer report"
+        grep -m1 '^jikenbo: the casebook' "$T/re$mode.err"
+        whole "jkbre$mode" "server restarted ($mode) mid-batch"
+    done
 fi
 
 if [ $FAILS -ne 0 ]; then

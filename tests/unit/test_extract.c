@@ -14,6 +14,8 @@
 
 typedef struct got {
     int n;
+    char case_id[128];
+    int has_case_id;
     char org[128];
     char title[256];
     jkb_date published;
@@ -32,6 +34,9 @@ static int collect(const jkb_record *r, const char *text, void *ud)
 {
     got *g = ud;
     g->n++;
+    g->has_case_id = r->case_id.s != NULL;
+    if (r->case_id.s)
+        snprintf(g->case_id, sizeof g->case_id, "%s", r->case_id.s);
     if (r->org.s)
         snprintf(g->org, sizeof g->org, "%s", r->org.s);
     if (r->title.s)
@@ -230,6 +235,30 @@ static void test_nothing(void **state)
     assert_int_equal(g.published.y, 0);
 }
 
+/* A casebook number is short (2023-004): up to 32 bytes it is the case_id,
+ * past that the bracket holds something else and the case_id is null
+ * (647879d; fuzz/corpus/fuzz_extract/regress-casebook-number-over-32-bytes). */
+static void test_case_id_length(void **state)
+{
+    (void)state;
+    got g = run("【セキュリティ事件簿#2023-004】株式会社テスト 不正アクセスのお知らせ 2024年4月12日\n\n"
+                "当社サーバーが不正アクセスを受けました。\n");
+    assert_true(g.has_case_id);
+    assert_string_equal(g.case_id, "2023-004");
+    /* 32 bytes: kept */
+    g = run("【セキュリティ事件簿#2023-012345678901234567890123456】株式会社テスト 不正アクセスのお知らせ 2024年4月12日\n\n"
+            "当社サーバーが不正アクセスを受けました。\n");
+    assert_true(g.has_case_id);
+    assert_int_equal(strlen(g.case_id), 32);
+    /* 33 bytes: no id */
+    g = run("【セキュリティ事件簿#2023-0123456789012345678901234567】株式会社テスト 不正アクセスのお知らせ 2024年4月12日\n\n"
+            "当社サーバーが不正アクセスを受けました。\n");
+    assert_false(g.has_case_id);
+    /* the rest of the header is still read */
+    assert_string_equal(g.org, "株式会社テスト");
+    assert_int_equal(g.published.y, 2024);
+}
+
 /* A user lexicon adds terms without a rebuild. */
 static void test_user_lexicon(void **state)
 {
@@ -260,7 +289,7 @@ int main(void)
         cmocka_unit_test(test_total),          cmocka_unit_test(test_approx_upper),
         cmocka_unit_test(test_people_over_records), cmocka_unit_test(test_ransomware_actor),
         cmocka_unit_test(test_version_actor),  cmocka_unit_test(test_actor_one_name_per_span),
-        cmocka_unit_test(test_nothing),
+        cmocka_unit_test(test_nothing),       cmocka_unit_test(test_case_id_length),
         cmocka_unit_test(test_user_lexicon),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
