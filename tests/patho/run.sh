@@ -88,7 +88,7 @@ ingest_check() {
     local name=$1 file=$2 irc stored why
     if [ "$MODE" != ingest ]; then
         rm -f "$name.db" "$name.db-wal" "$name.db-shm"
-        timeout -k 5 "$LIMIT" "$JKB" ingest -q --db "$name.db" "$file" >"$name.ing.out" 2>"$name.ing.err"
+        timeout -k 5 "$LIMIT" "$JKB" ingest -q --no-fetch --db "$name.db" "$file" >"$name.ing.out" 2>"$name.ing.err"
         irc=$?
         if [ $irc -eq 124 ] || [ $irc -eq 137 ]; then
             fail "$name: ingest: did not finish within ${LIMIT}s"
@@ -131,7 +131,7 @@ run_case() {
     t0=$(now)
     if [ "$MODE" = ingest ]; then
         rm -f "$name.db" "$name.db-wal" "$name.db-shm"
-        timeout -k 5 "$limit" "$JKB" ingest -q --db "$name.db" "$file" >"$name.out" 2>"$name.err"
+        timeout -k 5 "$limit" "$JKB" ingest -q --no-fetch --db "$name.db" "$file" >"$name.out" 2>"$name.err"
         rc=$?
         # the summary is the last line; the checks below read the messages
         cp "$name.err" "$name.ing.err"
@@ -222,7 +222,7 @@ single() {
 again() {
     if [ "$MODE" = ingest ]; then
         rm -f again.db again.db-wal again.db-shm
-        timeout -k 5 "${2:-$LIMIT}" "$JKB" ingest -q --db again.db "$1" >/dev/null 2>&1
+        timeout -k 5 "${2:-$LIMIT}" "$JKB" ingest -q --no-fetch --db again.db "$1" >/dev/null 2>&1
     else
         timeout -k 5 "${2:-$LIMIT}" "$JKB" extract --format ndjson "$1" >/dev/null 2>&1
     fi

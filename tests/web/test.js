@@ -112,7 +112,10 @@ async function run(ctx) {
     const p2 = await api("/api/incidents?page=2&per_page=20");
     check("the casebook holds more than a page", all.total > 20, all.total);
     await page.click("#next");
-    await page.waitForFunction(() => location.hash.indexOf("page=2") > 0 && document.body.getAttribute("data-state") === "list", null, WAIT);
+    /* the rows themselves, not only the hash: the old page stays until the new one is drawn */
+    await page.waitForFunction((id) => location.hash.indexOf("page=2") > 0 && document.body.getAttribute("data-state") === "list"
+                               && (document.querySelector("#results tbody tr[data-id]") || {}).getAttribute?.("data-id") === id,
+                               String(p2.items[0].id), WAIT);
     const r2 = await rowsOf(page);
     check("the next page shows the API's second page", r2.length === p2.items.length && r2.length > 0
           && r2.map((r) => r.id).join() === p2.items.map((i) => String(i.id)).join(), r2.length + " / " + p2.items.length);
@@ -120,7 +123,9 @@ async function run(ctx) {
     check("the pager says which page", /^2 \/ 2$/.test(info.trim()), info);
     check("the last page has no next", await page.isDisabled("#next") && !(await page.isDisabled("#prev")));
     await page.click("#prev");
-    await page.waitForFunction(() => location.hash.indexOf("page=2") < 0 && document.body.getAttribute("data-state") === "list", null, WAIT);
+    await page.waitForFunction((id) => location.hash.indexOf("page=2") < 0 && document.body.getAttribute("data-state") === "list"
+                               && (document.querySelector("#results tbody tr[data-id]") || {}).getAttribute?.("data-id") === id,
+                               String(all.items[0].id), WAIT);
     const r1 = await rowsOf(page);
     check("back to the first page", r1.map((r) => r.id).join() === all.items.map((i) => String(i.id)).join());
     await shot(page, "page2.png");
@@ -130,7 +135,9 @@ async function run(ctx) {
   {
     const y = await api("/api/incidents?year=2022");
     await page.selectOption("#f-year", "2022");
-    await page.waitForFunction(() => location.hash.indexOf("year=2022") > 0 && document.body.getAttribute("data-state") === "list", null, WAIT);
+    await page.waitForFunction((id) => location.hash.indexOf("year=2022") > 0 && document.body.getAttribute("data-state") === "list"
+                               && (document.querySelector("#results tbody tr[data-id]") || {}).getAttribute?.("data-id") === id,
+                               String((y.items[0] || {}).id), WAIT);
     const ry = await rowsOf(page);
     check("the year facet shows the API's rows of that year", y.total > 0 && ry.length === y.items.length
           && ry.map((r) => r.id).join() === y.items.map((i) => String(i.id)).join(), ry.length + " / " + y.total);
