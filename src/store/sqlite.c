@@ -30,7 +30,7 @@ enum {
     ST_FIND, ST_INSERT, ST_FTS_DELETE, ST_FTS_READD, ST_ACTOR_INSERT, ST_ACTOR_DELETE, ST_UPDATE,
     ST_FOLLOW, ST_INCIDENT_NEW, ST_ORPHANS, ST_ADOPT, ST_INCIDENT_DEL, ST_CASE_PENDING, ST_CASE_MAX, ST_CASE_SET,
     ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_VOCAB, ST_GET, ST_INCIDENT_ROWS, ST_NEXT_TEXT, ST_NEXT_KEY, ST_FTS_BATCH, ST_ROW,
-    ST__COUNT
+    ST_INCIDENT_LINKS, ST__COUNT
 };
 
 static const char *const SQL[ST__COUNT] = {
@@ -76,6 +76,10 @@ static const char *const SQL[ST__COUNT] = {
     /* the same values as the view notices_fts_src gives (see the schema) */
     [ST_FTS_BATCH] = "INSERT INTO notices_fts(rowid, title, text) SELECT sortkey, title || char(65535, 65535),"
                      " text || char(65535, 65535) FROM notices WHERE id >= ?1 ORDER BY +sortkey",
+    /* every view of a notice asks for them (the server's incident view) */
+    [ST_INCIDENT_LINKS] = "SELECT l.claim_id, l.claim_json, l.notice_id, l.score, l.reason, l.delay_days,"
+                          " l.delay_approx, l.linked_at FROM claim_links l JOIN notices n ON n.id = l.notice_id"
+                          " WHERE n.incident_id = ?1 ORDER BY l.score DESC, l.claim_id, l.notice_id",
 };
 
 /* The columns of a jkb_notice_row, in fill_row's order. */
@@ -1712,13 +1716,9 @@ static jkb_status sq_link_put(jkb_store *s, const jkb_claim_link *l, jkb_err *er
 static jkb_status sq_incident_links(jkb_store *s, int64_t incident_id, jkb_link_fn fn, void *ud, jkb_err *err)
 {
     sq3 *d = s->impl;
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = stmt(d, ST_INCIDENT_LINKS);
     jkb_status rc = JKB_OK;
-    if (sqlite3_prepare_v2(d->db,
-                           "SELECT l.claim_id, l.claim_json, l.notice_id, l.score, l.reason, l.delay_days,"
-                           " l.delay_approx, l.linked_at FROM claim_links l JOIN notices n ON n.id = l.notice_id"
-                           " WHERE n.incident_id = ?1 ORDER BY l.score DESC, l.claim_id, l.notice_id",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (!st)
         return db_fail(d, err, "reading the claim links");
     sqlite3_bind_int64(st, 1, incident_id);
     int r;
@@ -1739,7 +1739,7 @@ static jkb_status sq_incident_links(jkb_store *s, int64_t incident_id, jkb_link_
     }
     if (!rc && r != SQLITE_DONE)
         rc = db_fail(d, err, "reading the claim links");
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
