@@ -29,6 +29,11 @@
 #include "server.h"
 
 #define TOKEN "fuzz-token-0123456789"
+/* The casebook keeps every notice a POST stores, and an export reads (and
+ * assesses) all of them: past this many, writing is off (POSTs get 403), so
+ * that a run's late inputs cost what its early ones did. Without it a STIX
+ * export took 11 s after 40,000 runs under ASan. */
+#define MAX_POSTED 64
 
 /* One casebook, engine and rule table for the process (the engine takes
  * long to compile and the routes only share it); made before the replay
@@ -39,6 +44,7 @@ static jkb_rules *rules;
 static jkb_store *store;
 static pid_t opener;
 static jkb_count_entry *counts;
+static size_t posted;
 
 static void cleanup(void)
 {
@@ -287,7 +293,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     srv.counts = counts;
     srv.max_body = 64u << 10;
     srv.quiet = 1;
-    if (opt & 8) {
+    if ((opt & 8) && posted < MAX_POSTED) {
         memcpy(srv.token, TOKEN, sizeof TOKEN - 1);
         srv.token_len = sizeof TOKEN - 1;
     }
@@ -299,6 +305,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     CHECK(srv.n_free == 1); /* the connection went back */
     unsigned st = r.status;
+    posted += st == 201;
     if (st == 500)
         fprintf(stderr, "500 for %s %s: %.*s\n", method, raw, (int)r.body.len, r.body.p);
     CHECK(st == 200 || st == 201 || st == 400 || st == 401 || st == 403 || st == 404 || st == 405 || st == 413 ||

@@ -101,8 +101,11 @@ one_target() {
     [ -z "$execs" ] && execs=$(grep -o 'Done [0-9]* runs' "$log" | tail -1 | awk '{print $2}')
     [ -z "$execs" ] && execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
     n=0
+    slow=0
     for f in "$art"*; do
         [ -f "$f" ] || continue
+        # a unit over 10 s is reported, not failed: -timeout (30 s) is the bound
+        case $(basename "$f") in slow-unit-*) slow=$((slow + 1)); continue ;; esac
         n=$((n + 1))
         cp -p "$f" "$B/crashes/$t-$(basename "$f")"
     done
@@ -114,6 +117,7 @@ one_target() {
         grep -m1 -E 'ERROR: (AddressSanitizer|libFuzzer|UndefinedBehaviorSanitizer|LeakSanitizer)|runtime error:|check failed:' "$log" | sed 's/^/   /'
     fi
     line=$(printf '%-14s %12s execs %3d crash(es)  corpus %s files' "$t" "${execs:-?}" "$n" "$(ls "$corpus" | wc -l)")
+    [ $slow -gt 0 ] && line="$line; $slow unit(s) over 10 s (in $art)"
     echo "$line"
     echo "$line" >"$B/logs/$t.line"
 }
