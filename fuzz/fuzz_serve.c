@@ -42,11 +42,16 @@
 #define MAX_ANSWER (4u << 20)
 #define ANSWER_MS 10000 /* an answer still coming after this is a failure */
 #define IDLE_MS 30
+/* Stored POSTs stay in the casebook and make every later export and count
+ * dearer (fuzz_http's bound, for the same reason): past this many the
+ * server without a token answers every input. */
+#define MAX_POSTED 64
 
 static char db_path[64], token_path[80];
 static jkb_server srv[2]; /* without and with a token */
 static struct MHD_Daemon *daemons[2];
 static pid_t opener;
+static size_t posted;
 
 static void cleanup(void)
 {
@@ -163,7 +168,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1 || size > MAX_INPUT)
         return 0;
-    struct MHD_Daemon *d = daemon_for(data[0] & 1);
+    struct MHD_Daemon *d = daemon_for((data[0] & 1) && posted < MAX_POSTED);
     const char *in = (const char *)data + 1;
     size_t len = size - 1;
     int sv[2];
@@ -217,6 +222,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     close(sv[1]);
+    for (const char *p = answer; (p = find(p, got - (size_t)(p - answer), "HTTP/1.1 201 ")) != NULL; p++)
+        posted++;
     if (getenv("JKB_FUZZ_SERVE_SHOW"))
         fprintf(stderr, "%.*s\n----\n", (int)(got < 600 ? got : 600), answer);
     check_answer(answer, got);
