@@ -122,4 +122,17 @@ static void fz_casebook_make(char path[64])
     jkb_store_close(s);
 }
 
+/* Remove the casebook at path with its WAL files (path "" : nothing). */
+static void fz_casebook_remove(const char *path)
+{
+    if (!path[0])
+        return;
+    char p[80];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
 #endif

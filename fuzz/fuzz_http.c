@@ -54,14 +54,7 @@ static void cleanup(void)
     jkb_engine_free(eng);
     jkb_rules_free(rules);
     free(counts);
-    if (db_path[0]) {
-        char p[80];
-        unlink(db_path);
-        snprintf(p, sizeof p, "%s-wal", db_path);
-        unlink(p);
-        snprintf(p, sizeof p, "%s-shm", db_path);
-        unlink(p);
-    }
+    fz_casebook_remove(db_path);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -32,14 +32,7 @@ static void remove_db(void)
 {
     jkb_store_close(store);
     store = NULL;
-    if (db_path[0]) {
-        char p[80];
-        unlink(db_path);
-        snprintf(p, sizeof p, "%s-wal", db_path);
-        unlink(p);
-        snprintf(p, sizeof p, "%s-shm", db_path);
-        unlink(p);
-    }
+    fz_casebook_remove(db_path);
 }
 
 static pid_t maker;

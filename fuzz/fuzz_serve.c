@@ -62,12 +62,7 @@ static void cleanup(void)
             daemons[i] = NULL;
         }
     if (db_path[0] && opener == getpid()) {
-        char p[80];
-        unlink(db_path);
-        snprintf(p, sizeof p, "%s-wal", db_path);
-        unlink(p);
-        snprintf(p, sizeof p, "%s-shm", db_path);
-        unlink(p);
+        fz_casebook_remove(db_path);
         unlink(token_path);
     }
 }

@@ -947,6 +947,20 @@ static int ingest_text(ingest *g, const char *text, size_t len, const char *name
 
 static int is_url(const char *p) { return strncmp(p, "http://", 7) == 0 || strncmp(p, "https://", 8) == 0; }
 
+/* Fetch url under the ingest's size cap: 0, or -1 with the reason in why. */
+static int fetch_capped(const ingest *g, const char *url, jkb_fetched *f, char *why, size_t cap)
+{
+    jkb_fetch_opts fo;
+    memset(&fo, 0, sizeof fo);
+    fo.max_bytes = g->max;
+    jkb_err err;
+    memset(&err, 0, sizeof err);
+    if (jkb_fetch(url, &fo, f, &err) == JKB_OK)
+        return 0;
+    snprintf(why, cap, "%s", err.msg[0] ? err.msg : "cannot be fetched");
+    return -1;
+}
+
 /* A feed item's page, fetched and decoded as a URL given on the command
  * line is, stored with the link as its source. Returns 0 when the page was
  * read (its notices, or its skip, are queued), 1 when it could not be
@@ -954,16 +968,11 @@ static int is_url(const char *p) { return strncmp(p, "http://", 7) == 0 || strnc
  * text), -1 when the queue was closed. */
 static int ingest_item_page(ingest *g, const char *link, char *why, size_t cap)
 {
-    jkb_fetch_opts fo;
-    memset(&fo, 0, sizeof fo);
-    fo.max_bytes = g->max;
     jkb_fetched f;
     jkb_err err;
     memset(&err, 0, sizeof err);
-    if (jkb_fetch(link, &fo, &f, &err) != JKB_OK) {
-        snprintf(why, cap, "%s", err.msg[0] ? err.msg : "cannot be fetched");
+    if (fetch_capped(g, link, &f, why, cap) != 0)
         return 1;
-    }
     jkb_text t;
     int rc;
     if (jkb_text_decode_capped(f.body, f.len, link, f.charset[0] ? f.charset : NULL, JKB_FMT_AUTO, g->max, &t,
@@ -1046,14 +1055,10 @@ static void ingest_bytes(ingest *g, const char *bytes, size_t len, const char *n
 static void ingest_one(ingest *g, const input *in)
 {
     if (in->is_url) {
-        jkb_fetch_opts fo;
-        memset(&fo, 0, sizeof fo);
-        fo.max_bytes = g->max;
         jkb_fetched f;
-        jkb_err err;
-        memset(&err, 0, sizeof err);
-        if (jkb_fetch(in->path, &fo, &f, &err) != JKB_OK) {
-            skip(g, in->path, err.msg[0] ? err.msg : "cannot be fetched");
+        char why[256];
+        if (fetch_capped(g, in->path, &f, why, sizeof why) != 0) {
+            skip(g, in->path, why);
             return;
         }
         const char *src = keep_source(g, f.final_url[0] ? f.final_url : in->path);

@@ -63,56 +63,27 @@ typedef struct pending {
 } pending;
 
 typedef struct link_ctx {
-    pending *p;
-    size_t n, cap;
+    jkb_vec pend; /* of pending */
     int oom;
 } link_ctx;
 
-typedef struct sbuf {
-    char *p;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static int sbuf_write(const char *p, size_t n, void *ud)
-{
-    sbuf *b = ud;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->n + n + 1) * 2;
-        char *q = realloc(b->p, cap);
-        if (!q) {
-            b->oom = 1;
-            return 1;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, p, n);
-    b->n += n;
-    b->p[b->n] = 0;
-    return 0;
-}
+static int buf_write(const char *p, size_t n, void *ud) { return jkb_buf_add(ud, p, n) != JKB_OK; }
 
 static int on_match(const jkb_claim_match *m, void *ud)
 {
     link_ctx *x = ud;
     if (m->status != JKB_CLAIM_MATCHED || !m->claim || m->notice_id <= 0)
         return 0;
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 64;
-        pending *p = realloc(x->p, cap * sizeof *p);
-        if (!p) {
-            x->oom = 1;
-            return 1;
-        }
-        x->p = p;
-        x->cap = cap;
+    jkb_buf js;
+    jkb_buf_init(&js, 0);
+    if (!m->claim->id || jkb_claim_write_json(m->claim, buf_write, &js) != JKB_OK || !js.p) {
+        jkb_buf_free(&js);
+        x->oom = 1;
+        return 1;
     }
-    pending *e = &x->p[x->n];
-    memset(e, 0, sizeof *e);
-    sbuf js = {0};
-    if (jkb_claim_write_json(m->claim, sbuf_write, &js) != JKB_OK || js.oom || !m->claim->id) {
-        free(js.p);
+    pending *e = jkb_vec_push(&x->pend);
+    if (!e) {
+        jkb_buf_free(&js);
         x->oom = 1;
         return 1;
     }
@@ -120,10 +91,7 @@ static int on_match(const jkb_claim_match *m, void *ud)
     e->claim_id = strdup(m->claim->id);
     e->reason = m->reason ? strdup(m->reason) : NULL;
     if (!e->claim_id || (m->reason && !e->reason)) {
-        free(e->claim_id);
-        free(e->claim_json);
-        free(e->reason);
-        x->oom = 1;
+        x->oom = 1; /* the strings are freed with the others */
         return 1;
     }
     e->notice_id = m->notice_id;
@@ -131,7 +99,6 @@ static int on_match(const jkb_claim_match *m, void *ud)
     e->has_delay = m->has_delay;
     e->delay_days = m->delay_days;
     e->delay_approx = m->delay_approx;
-    x->n++;
     return 0;
 }
 
@@ -142,6 +109,7 @@ jkb_status jkb_claims_link_store(jkb_store *s, const jkb_link_opts *o, size_t *n
     jkb_linker *l = NULL;
     link_ctx x;
     memset(&x, 0, sizeof x);
+    jkb_vec_init(&x.pend, sizeof(pending));
     int in_tx = 0;
     jkb_status rc = jkb_claims_new(&all, err);
     if (rc)
@@ -166,9 +134,10 @@ jkb_status jkb_claims_link_store(jkb_store *s, const jkb_link_opts *o, size_t *n
     in_tx = 1;
     if ((rc = jkb_store_links_clear(s, err)))
         goto out;
-    for (size_t i = 0; i < x.n; i++) {
-        jkb_claim_link k = {x.p[i].claim_id, x.p[i].claim_json, x.p[i].notice_id, x.p[i].score, x.p[i].reason,
-                            x.p[i].has_delay, x.p[i].delay_days, x.p[i].delay_approx, NULL};
+    for (size_t i = 0; i < x.pend.n; i++) {
+        const pending *e = &JKB_VEC_AT(&x.pend, pending, i);
+        jkb_claim_link k = {e->claim_id,  e->claim_json, e->notice_id,    e->score, e->reason,
+                            e->has_delay, e->delay_days, e->delay_approx, NULL};
         if ((rc = jkb_store_link_put(s, &k, err)))
             goto out;
     }
@@ -178,17 +147,18 @@ jkb_status jkb_claims_link_store(jkb_store *s, const jkb_link_opts *o, size_t *n
         if (n_claims)
             *n_claims = jkb_claims_count(all);
         if (n_links)
-            *n_links = x.n;
+            *n_links = x.pend.n;
     }
 out:
     if (in_tx)
         jkb_store_rollback(s, NULL);
-    for (size_t i = 0; i < x.n; i++) {
-        free(x.p[i].claim_id);
-        free(x.p[i].claim_json);
-        free(x.p[i].reason);
+    for (size_t i = 0; i < x.pend.n; i++) {
+        pending *e = &JKB_VEC_AT(&x.pend, pending, i);
+        free(e->claim_id);
+        free(e->claim_json);
+        free(e->reason);
     }
-    free(x.p);
+    jkb_vec_free(&x.pend);
     jkb_linker_free(l);
     jkb_claims_free(all);
     return rc;
