@@ -144,13 +144,18 @@ async function run(ctx) {
     const tot = await page.textContent("#total");
     check("the year's total is shown", tot.indexOf(String(y.total)) >= 0 && y.total < all.total, tot);
     await page.selectOption("#f-year", "");
+    await page.waitForFunction((id) => location.hash.indexOf("year=") < 0 && document.body.getAttribute("data-state") === "list"
+                               && (document.querySelector("#results tbody tr[data-id]") || {}).getAttribute?.("data-id") === id,
+                               String(all.items[0].id), WAIT);
   }
 
   /* ---- search */
   const want = await api("/api/incidents?q=" + encodeURIComponent("誤送信"));
   await page.fill("#q", "誤送信");
   await page.press("#q", "Enter");
-  await page.waitForFunction(() => location.hash.indexOf("q=") > 0 && document.body.getAttribute("data-state") === "list", null, WAIT);
+  await page.waitForFunction((id) => location.hash.indexOf("q=") > 0 && document.body.getAttribute("data-state") === "list"
+                             && (document.querySelector("#results tbody tr[data-id]") || {}).getAttribute?.("data-id") === id,
+                             String((want.items[0] || {}).id), WAIT);
   rows = await rowsOf(page);
   check("search finds what the API finds", want.total > 0 && rows.length === want.items.length
         && rows[0].id === String(want.items[0].id), JSON.stringify(rows.map((r) => r.org)));
@@ -163,8 +168,10 @@ async function run(ctx) {
   await page.goto(BASE + "/#/");
   await listReady(page);
   await page.selectOption("#f-category", "ransomware");
-  await page.waitForFunction(() => location.hash.indexOf("category=ransomware") > 0 &&
-                             document.body.getAttribute("data-state") === "list", null, WAIT);
+  await page.waitForFunction((id) => location.hash.indexOf("category=ransomware") > 0 &&
+                             document.body.getAttribute("data-state") === "list"
+                             && (document.querySelector("#results tbody tr[data-id]") || {}).getAttribute?.("data-id") === id,
+                             String((cat.items[0] || {}).id), WAIT);
   rows = await rowsOf(page);
   check("the category facet filters the rows", cat.total > 0 && rows.length === cat.items.length
         && rows.every((r) => r.tags.indexOf("ransomware") >= 0), JSON.stringify(rows));
